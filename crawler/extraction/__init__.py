@@ -1,0 +1,11 @@
+"""Main-text and metadata extraction: raw page bytes -> :class:`storage.records.ArticleRecord`.
+
+Runs in process-pool workers: no Scrapy imports, no state beyond caches.
+"""
+
+from __future__ import annotations
+
+from crawler.extraction.article import extract_article
+from crawler.extraction.errors import NotAnArticle
+
+__all__ = ["NotAnArticle", "extract_article"]
