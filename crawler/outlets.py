@@ -209,23 +209,28 @@ def _build(slug: str, raw: dict[str, Any], defaults: dict[str, Any], path: str) 
     return outlet
 
 
-def outlet_files(extra: list[str | Path] | str | Path | None = None) -> list[Path]:
-    """The shipped defaults, then ``NEWSMON_OUTLETS`` (``:``-separated), then ``extra``."""
-    files = [DEFAULT_OUTLETS_FILE]
+def outlet_files(extra: list[str | Path] | str | Path | None = None, *, defaults: bool = True) -> list[Path]:
+    """The shipped defaults and ``NEWSMON_OUTLETS`` (``:``-separated) unless ``defaults`` is
+    false, then ``extra``."""
+    files = [DEFAULT_OUTLETS_FILE] if defaults else []
     env = os.environ.get(ENV_OUTLETS)
-    if env:
+    if env and defaults:
         files += [Path(p) for p in env.split(os.pathsep) if p]
     if extra:
         files += [Path(p) for p in ([extra] if isinstance(extra, (str, Path)) else extra)]
     return files
 
 
-def load_outlets(extra: list[str | Path] | str | Path | None = None, *, include_disabled: bool = False) -> dict[str, OutletConfig]:
-    """Every configured outlet by slug; raises :class:`OutletConfigError` on any problem."""
+def load_outlets(extra: list[str | Path] | str | Path | None = None, *, defaults: bool = True,
+                 include_disabled: bool = False) -> dict[str, OutletConfig]:
+    """Every configured outlet by slug; raises :class:`OutletConfigError` on any problem.
+
+    With ``defaults=False`` only the ``extra`` files count (a self-contained outlet file,
+    such as the local demo site's)."""
     merged: dict[str, dict[str, Any]] = {}
     origin: dict[str, str] = {}
     defaults: dict[str, Any] = {}
-    for path in outlet_files(extra):
+    for path in outlet_files(extra, defaults=defaults):
         data = _read_toml(path)
         unknown = set(data) - {"defaults", "outlets"}
         if unknown:

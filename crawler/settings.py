@@ -23,6 +23,8 @@ SPIDER_LOADER_CLASS = "crawler.spiderloader.OutletSpiderLoader"
 # --- newsmon ----------------------------------------------------------------------------
 NEWSMON_DATABASE_URL = database_url()
 NEWSMON_OUTLETS_FILES: list[str] = []
+# False: only NEWSMON_OUTLETS_FILES count (not the shipped outlets nor NEWSMON_OUTLETS).
+NEWSMON_OUTLETS_DEFAULTS = True
 # Articles of `scope = "filter"` outlets are kept when their relevance score reaches this.
 NEWSMON_RELEVANCE_THRESHOLD = float(os.environ.get("NEWSMON_RELEVANCE_THRESHOLD", "3.0"))
 # Extraction runs in this many worker processes, off the Twisted reactor (0: one per core).

@@ -22,10 +22,11 @@ class AppContext:
 
     db_url: str
     outlet_files: list[str] = field(default_factory=list)
+    default_outlets: bool = True
 
     @cached_property
     def outlets(self) -> dict[str, OutletConfig]:
-        return load_outlets(self.outlet_files)
+        return load_outlets(self.outlet_files, defaults=self.default_outlets)
 
     @cached_property
     def engine(self) -> Engine:
@@ -62,15 +63,20 @@ class NewsmonGroup(click.Group):
               help="SQLAlchemy database URL [env NEWSMON_DATABASE_URL; default: the SQLite file in the user data dir].")
 @click.option("--outlets", "outlet_files", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
               metavar="FILE", help="Extra outlet TOML file merged over the defaults (repeatable) [env NEWSMON_OUTLETS].")
+@click.option("--no-default-outlets", is_flag=True, envvar="NEWSMON_NO_DEFAULT_OUTLETS",
+              help="Use only the --outlets files, not the shipped outlets nor NEWSMON_OUTLETS.")
 @click.version_option(package_name="newsmon")
 @click.pass_context
-def cli(ctx: click.Context, db_url: str | None, outlet_files: tuple[Path, ...]) -> None:
+def cli(ctx: click.Context, db_url: str | None, outlet_files: tuple[Path, ...], no_default_outlets: bool) -> None:
     """newsmon: monitor news coverage of the Libya conflict.
 
     Crawl the configured outlets into one article database, link syndicated copies to
     their originals, and query what was published.
     """
-    ctx.obj = AppContext(db_url=database_url(db_url), outlet_files=[str(p) for p in outlet_files])
+    if no_default_outlets and not outlet_files:
+        raise click.UsageError("--no-default-outlets needs at least one --outlets FILE")
+    ctx.obj = AppContext(db_url=database_url(db_url), outlet_files=[str(p) for p in outlet_files],
+                         default_outlets=not no_default_outlets)
 
 
 def main() -> None:

@@ -1,0 +1,2 @@
+"""Fetching: polite retries, conditional requests, skipping known articles, and naming
+why a request failed."""

@@ -1,0 +1,139 @@
+"""Item pipelines: extract (100) -> classify relevance (200) -> dedup and store (300).
+
+Each stage either completes the item or rejects it with a :class:`Rejected` reason,
+which the run recorder persists with the URL (``rejected_url``) so a user can see why
+a page is not in the database.
+
+Settings: NEWSMON_EXTRACT_WORKERS, NEWSMON_EXTRACT_MAX_BYTES, NEWSMON_RELEVANCE_THRESHOLD,
+NEWSMON_DATABASE_URL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING, Any
+
+from scrapy.exceptions import DropItem
+from scrapy.utils.defer import deferred_from_coro
+from sqlalchemy.exc import OperationalError
+
+from crawler.database import sessions_for
+from crawler.extraction import NotAnArticle, extract_article
+from crawler.items import FetchedPage
+from crawler.relevance import classify_record
+from crawler.workers import extraction_pool
+from storage.articles import ensure_outlet, save_article
+from storage.records import ArticleRecord
+from storage.syndication import link_article
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from typing_extensions import Self
+
+logger = logging.getLogger(__name__)
+
+
+class Rejected(DropItem):
+    """An item that is not stored, with a short machine-readable reason."""
+
+    def __init__(self, url: str, reason: str, detail: str = "", http_status: int | None = None):
+        super().__init__(f"{reason}: {url}" + (f" ({detail})" if detail else ""))
+        self.url, self.reason, self.detail, self.http_status = url, reason, detail, http_status
+
+
+def _extract(page: FetchedPage, language: str | None, max_bytes: int) -> ArticleRecord | NotAnArticle:
+    """Worker-side call: exceptions come back as values so the reason survives pickling."""
+    try:
+        return extract_article(
+            page.body, page.url, outlet=page.outlet, content_type=page.content_type, language=language,
+            fetched_at=page.fetched_at, http_status=page.status, max_bytes=max_bytes,
+        )
+    except NotAnArticle as exc:
+        return exc
+
+
+class ExtractionPipeline:
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+        self.workers = crawler.settings.getint("NEWSMON_EXTRACT_WORKERS")
+        self.max_bytes = crawler.settings.getint("NEWSMON_EXTRACT_MAX_BYTES")
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    async def process_item(self, item: Any) -> Any:
+        if not isinstance(item, FetchedPage):
+            return item
+        spider = self.crawler.spider
+        language = spider.outlet.language if spider is not None and hasattr(spider, "outlet") else None
+        if len(item.body) > self.max_bytes:
+            raise Rejected(item.url, "too_large", f"{len(item.body)} bytes", item.status)
+        loop = asyncio.get_running_loop()
+        result = await loop.run_in_executor(extraction_pool(self.workers), _extract, item, language, self.max_bytes)
+        if isinstance(result, NotAnArticle):
+            raise Rejected(item.url, result.reason, result.detail, item.status)
+        if result.published_at is None and item.listed_published_at is not None:
+            result.published_at = item.listed_published_at
+        return result
+
+
+class RelevancePipeline:
+    """Scores every article; drops those of ``scope = "filter"`` outlets below the threshold."""
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+        self.threshold = crawler.settings.getfloat("NEWSMON_RELEVANCE_THRESHOLD")
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, ArticleRecord):
+            return item
+        classify_record(item, threshold=self.threshold)
+        spider = self.crawler.spider
+        scope = spider.outlet.scope if spider is not None and hasattr(spider, "outlet") else "all"
+        if scope == "filter" and not item.is_relevant:
+            detail = f"score {item.relevance_score:.1f} < {self.threshold:g}"
+            raise Rejected(item.url, "irrelevant", detail, item.http_status)
+        return item
+
+
+class StoragePipeline:
+    """Stores each article and links it to its syndication story, in one transaction."""
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+        self.sessions = sessions_for(crawler.settings)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        spider = self.crawler.spider
+        outlet = getattr(spider, "outlet", None)
+        if outlet is not None:
+            with self.sessions.begin() as session:
+                ensure_outlet(session, outlet.slug, name=outlet.name, home_url=outlet.home,
+                              language=outlet.language, scope=outlet.scope)
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, ArticleRecord):
+            return item
+        stats = self.crawler.stats
+        try:
+            with self.sessions.begin() as session:
+                result = save_article(session, item)
+                link_article(session, result.article, changed=result.text_changed)
+        except OperationalError as exc:
+            # A full disk or a broken database file will fail every item: stop now, say why.
+            logger.error("database write failed, stopping the crawl: %s", exc.orig)
+            stats.set_value("newsmon/store/fatal", str(exc.orig))
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="database_error"))
+            raise DropItem(f"database error: {exc.orig}") from None
+        stats.inc_value(f"newsmon/stored/{result.status}")
+        return item
