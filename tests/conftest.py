@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -71,3 +73,30 @@ def require_service(name: str, host: str, port: int) -> None:
     if REQUIRE_SERVICES:
         pytest.fail(message + " (NEWSMON_REQUIRE_SERVICES=1)")
     pytest.skip(message)
+
+
+# Settings that keep crawls of the local site fast while exercising the same code paths.
+FAST_CRAWL_SETTINGS = (
+    "DOWNLOAD_DELAY=0", "AUTOTHROTTLE_ENABLED=0", "CONCURRENT_REQUESTS_PER_DOMAIN=8", "DOWNLOAD_TIMEOUT=4",
+    "RETRY_BACKOFF_BASE=0.1", "NEWSMON_RETRY_AFTER_MAX=10", "NEWSMON_EXTRACT_WORKERS=2",
+)
+
+
+def run_newsmon(*args: str, db_url: str | None = None, outlets: Path | None = None, timeout: float = 240,
+                env: dict[str, str] | None = None, input: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the real ``newsmon`` command line in a subprocess (as cron would) and return its result."""
+    argv = [sys.executable, "-m", "crawler"]
+    if db_url:
+        argv += ["--db", db_url]
+    if outlets:
+        argv += ["--outlets", str(outlets), "--no-default-outlets"]
+    return subprocess.run(argv + list(args), capture_output=True, text=True, timeout=timeout, input=input,
+                          env={**os.environ, **(env or {})})
+
+
+def crawl_args(*extra: str) -> list[str]:
+    """``crawl`` with the fast local-site settings."""
+    args = ["crawl"]
+    for setting in FAST_CRAWL_SETTINGS:
+        args += ["-s", setting]
+    return args + list(extra)

@@ -1,0 +1,5 @@
+"""``python -m crawler`` is ``newsmon``."""
+
+from crawler.cli import main
+
+main()
