@@ -226,3 +226,6 @@ class SourceState(Base):
     last_modified: Mapped[str | None] = mapped_column(String(100))
     last_status: Mapped[int | None]
     checked_at: Mapped[datetime | None]
+
+
+import storage.syndication.models  # noqa: E402,F401  (registers the syndication index tables)

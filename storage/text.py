@@ -1,8 +1,9 @@
 """Text normalization shared by hashing and syndication detection.
 
-Outlets re-type the same words: curly vs straight quotes, dashes, case, spacing, and in
-Arabic diacritics, tatweel and alef/yaa/taa-marbuta variants. Comparisons and the
-content hash work on :func:`normalize_text` so those differences do not count.
+Outlets re-type the same words: curly vs straight quotes, dashes, case, spacing, in
+Arabic diacritics, tatweel and alef/yaa/taa-marbuta variants, and look-alike Cyrillic or
+Greek letters in Latin words. Comparisons and the content hash work on
+:func:`normalize_text` so those differences do not count.
 """
 
 from __future__ import annotations
@@ -29,6 +30,17 @@ _PUNCT_FOLD = str.maketrans(
         "\u200d": "", "\u200e": "", "\u200f": "", "\ufeff": "",
     }
 )
+# Cyrillic and Greek letters that look Latin: homoglyph "spins" of a copied text swap
+# them in to defeat matching. Folded after casefold, so only lowercase forms are listed.
+_CONFUSABLE_FOLD = str.maketrans(
+    {
+        "\u0430": "a", "\u0435": "e", "\u043e": "o", "\u0440": "p", "\u0441": "c",
+        "\u0443": "y", "\u0445": "x", "\u0456": "i", "\u0458": "j", "\u0455": "s",
+        "\u0501": "d", "\u04bb": "h", "\u04cf": "l", "\u051b": "q", "\u051d": "w",
+        "\u03b1": "a", "\u03bf": "o", "\u03b9": "i", "\u03ba": "k", "\u03bd": "v",
+        "\u03c1": "p", "\u03c4": "t", "\u03c5": "u",
+    }
+)
 _NON_WORD = re.compile(r"[^\w\s]+")
 _SPACE = re.compile(r"\s+")
 
@@ -37,7 +49,7 @@ def normalize_text(text: str) -> str:
     """Case-, punctuation- and script-variant-insensitive form of ``text``, words separated by one space."""
     text = unicodedata.normalize("NFKC", text).translate(_PUNCT_FOLD)
     text = _ARABIC_DIACRITICS.sub("", text).replace(_TATWEEL, "").translate(_ARABIC_FOLD)
-    text = _NON_WORD.sub(" ", text.casefold())
+    text = _NON_WORD.sub(" ", text.casefold().translate(_CONFUSABLE_FOLD))
     return _SPACE.sub(" ", text).strip()
 
 

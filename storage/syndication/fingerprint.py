@@ -1,0 +1,97 @@
+"""The comparable form of an article: normalized lines, word shingles and anchors.
+
+Texts are compared as sets of 5-word shingles of :func:`storage.text.normalize_text`
+words, so typography, case, Arabic spelling variants and look-alike letters do not
+count, and a re-wrapped paragraph still matches. Lines are kept apart because
+boilerplate (footers, disclaimers, share bars) comes in whole lines: a line can be left
+out of a comparison without touching the rest of the text.
+
+Anchors are the shingles whose hash is divisible by :data:`ANCHOR_SAMPLING`. The choice
+depends on the shingle alone, so a copy that reproduces part of an original holds the
+anchors of that part: an indexed lookup on anchors finds partial copies, which MinHash
+bands (estimating the Jaccard similarity of whole texts) miss.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from storage.text import normalize_text
+
+VERSION = 1
+SHINGLE_WORDS = 5
+ANCHOR_SAMPLING = 4
+MIN_LINE_WORDS = 4
+
+
+def stable_hash(text: str) -> int:
+    """A signed 64-bit hash that is the same in every process (SQL ``BIGINT`` range)."""
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "little", signed=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    hash: int
+    words: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class Fingerprint:
+    """The lines of one text; shingles are computed on demand, without chosen lines."""
+
+    lines: tuple[Line, ...]
+    title_words: tuple[str, ...]
+    _cache: dict[frozenset[int], frozenset[int]] = field(default_factory=dict, repr=False)
+
+    @property
+    def words(self) -> int:
+        return sum(len(line.words) for line in self.lines)
+
+    @property
+    def line_hashes(self) -> list[int]:
+        """Distinct hashes of the lines long enough to count, in text order."""
+        return list(dict.fromkeys(line.hash for line in self.lines))
+
+    def shingles(self, without: frozenset[int] = frozenset()) -> frozenset[int]:
+        """Shingle hashes of the text, leaving out the lines whose hash is in ``without``."""
+        cached = self._cache.get(without)
+        if cached is None:
+            stream = [w for line in self.lines if line.hash not in without for w in line.words]
+            cached = frozenset(_shingles(stream))
+            self._cache[without] = cached
+        return cached
+
+    def anchors(self) -> list[int]:
+        return sorted(h for h in self.shingles() if h % ANCHOR_SAMPLING == 0)
+
+
+def _shingles(words: list[str]) -> Iterable[int]:
+    if 0 < len(words) < SHINGLE_WORDS:
+        return [stable_hash(" ".join(words))]
+    return (stable_hash(" ".join(words[i : i + SHINGLE_WORDS])) for i in range(len(words) - SHINGLE_WORDS + 1))
+
+
+def fingerprint(title: str, text: str) -> Fingerprint:
+    """Lines of ``text`` with at least :data:`MIN_LINE_WORDS` words (shorter ones are
+    navigation, datelines and labels, never content on their own)."""
+    lines = []
+    for raw in text.splitlines():
+        words = normalize_text(raw).split()
+        if len(words) >= MIN_LINE_WORDS:
+            lines.append(Line(stable_hash(" ".join(words)), tuple(words)))
+    return Fingerprint(lines=tuple(lines), title_words=tuple(normalize_text(title).split()))
+
+
+def pack(values: Iterable[int]) -> bytes:
+    """Signed 64-bit integers as little-endian bytes (a database file may change machine)."""
+    items = list(values)
+    return struct.pack(f"<{len(items)}q", *items)
+
+
+def unpack(blob: bytes | None) -> list[int]:
+    if not blob:
+        return []
+    return list(struct.unpack(f"<{len(blob) // 8}q", blob))

@@ -1,0 +1,285 @@
+"""Linking one stored article into its story, and rebuilding every story.
+
+:func:`link_article` indexes the article, finds candidates through the anchor postings,
+verifies them, replaces the article's matches and rewrites the stories it touches. It
+runs in the caller's transaction, right after :func:`storage.articles.save_article`.
+
+Boilerplate is learned from the data: a line found in at least
+:data:`BOILERPLATE_STORIES` other stories than the two compared is left out of the
+comparison. Such a line only becomes boilerplate once enough articles hold it, so when a
+new article makes it so, the earlier articles holding it are linked again; a copy
+stored before its original is linked when the original arrives, because matching is
+symmetric. :func:`rebuild_links` replays every article in storage order, which gives
+the same stories as storing them one by one.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from storage.models import Article, ArticleUrl, Outlet, SyndicationLink
+from storage.syndication.attribution import credited_sources, outlet_aliases
+from storage.syndication.fingerprint import Fingerprint, fingerprint
+from storage.syndication.index import (
+    POSTING_CAP, clear_index, declaring_canonical, fingerprint_row, is_current, postings, write_index,
+)
+from storage.syndication.models import (
+    SyndicationAnchor, SyndicationFingerprint, SyndicationLine, SyndicationMatch,
+)
+from storage.syndication.stories import components, neighbours, write_story
+from storage.syndication.verify import Side, Verdict, verify
+from storage.urls import url_host, url_key
+
+BOILERPLATE_STORIES = 2
+MAX_CANDIDATES = 12
+ANCHOR_SHARE = 0.2
+
+
+@dataclass(slots=True)
+class LinkResult:
+    """Where an article ended up: its story, its original (None for an original), the
+    articles it was matched with, and the earlier articles linked again because of it."""
+
+    article_id: int
+    story_id: int
+    original_id: int | None
+    matched: list[int] = field(default_factory=list)
+    relinked: list[int] = field(default_factory=list)
+
+    @property
+    def is_copy(self) -> bool:
+        return self.original_id is not None
+
+
+def canonical_key(article: Article) -> str | None:
+    """The URL key of a rel=canonical on another site (a declared original), if any."""
+    if not article.canonical_url:
+        return None
+    try:
+        if url_host(article.canonical_url) == url_host(article.url):
+            return None
+        return url_key(article.canonical_url)
+    except ValueError:
+        return None
+
+
+@dataclass
+class _Check:
+    """One linking pass over one article, with what it has read so far."""
+
+    session: Session
+    article: Article
+    fp: Fingerprint = field(init=False)
+    outlets: dict[int | None, Outlet | None] = field(default_factory=dict)
+    profiles: dict[int, Side] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.fp = fingerprint(self.article.title, self.article.text)
+
+    def candidates(self, anchor_postings: dict[int, list[int]]) -> list[int]:
+        """Articles sharing anchors with this one, strongest first, plus declared originals
+        and copies; an anchor held by many articles weighs little."""
+        me = self.article.id
+        weights: dict[int, float] = defaultdict(float)
+        shared: dict[int, int] = defaultdict(int)
+        anchors = self.fp.anchors()
+        for h in anchors:
+            others = [a for a in anchor_postings.get(h, ()) if a != me]
+            if not others or len(others) + 1 >= POSTING_CAP:
+                continue
+            for a in others:
+                weights[a] += 1 / len(others)
+                shared[a] += 1
+        ranked = sorted(weights, key=lambda a: (-weights[a], a))[: 3 * MAX_CANDIDATES]
+        sizes = dict(self.session.execute(
+            select(SyndicationFingerprint.article_id, func.length(SyndicationFingerprint.anchors) / 8)
+            .where(SyndicationFingerprint.article_id.in_(ranked))
+        ).all()) if ranked else {}
+        found = [a for a in ranked if a in sizes
+                 and shared[a] >= max(1.0, ANCHOR_SHARE * min(len(anchors), sizes[a]))][:MAX_CANDIDATES]
+        return found + [a for a in self.declared() if a != me and a not in found]
+
+    def declared(self) -> list[int]:
+        """Articles this one names as canonical, and articles naming this one."""
+        found = []
+        key = canonical_key(self.article)
+        if key:
+            found += list(self.session.scalars(select(ArticleUrl.article_id).where(ArticleUrl.url_key == key)))
+        own = self.session.scalars(select(ArticleUrl.url_key).where(ArticleUrl.article_id == self.article.id))
+        found += declaring_canonical(self.session, own)
+        return list(dict.fromkeys(found))
+
+    def side(self, article: Article, fp: Fingerprint, boilerplate: frozenset[int]) -> Side:
+        """``article`` for one comparison; what does not depend on the pair is read once."""
+        if article.id not in self.profiles:
+            if article.outlet_id not in self.outlets:
+                self.outlets[article.outlet_id] = (
+                    self.session.get(Outlet, article.outlet_id) if article.outlet_id is not None else None)
+            outlet = self.outlets[article.outlet_id]
+            keys = set(self.session.scalars(select(ArticleUrl.url_key).where(ArticleUrl.article_id == article.id)))
+            self.profiles[article.id] = Side(
+                article_id=article.id, outlet_id=article.outlet_id, fingerprint=fp, boilerplate=frozenset(),
+                credits=credited_sources(article.title, article.text),
+                aliases=outlet_aliases(outlet.name if outlet else None, outlet.slug if outlet else None,
+                                       outlet.home_url if outlet else None, article.url),
+                url_keys=frozenset(keys | {article.url_key}), canonical_key=canonical_key(article),
+            )
+        return replace(self.profiles[article.id], boilerplate=boilerplate)
+
+
+def _stories(session: Session, ids: Iterable[int]) -> dict[int, int]:
+    """Story id of each article (its own id when it has none yet)."""
+    ids = sorted(set(ids))
+    found: dict[int, int] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for i, story in session.execute(select(Article.id, Article.story_id).where(Article.id.in_(chunk))):
+            found[i] = story if story is not None else i
+    return found
+
+
+def _boilerplate(fp: Fingerprint, pair: tuple[int, int], line_postings: dict[int, list[int]],
+                 story: dict[int, int]) -> frozenset[int]:
+    """Lines of ``fp`` found in at least :data:`BOILERPLATE_STORIES` stories besides the
+    two compared (or in so many articles that postings stopped)."""
+    excluded = {story.get(pair[0], pair[0]), story.get(pair[1], pair[1])}
+    lines = set()
+    for h in fp.line_hashes:
+        holders = line_postings.get(h, [])
+        if len(holders) >= POSTING_CAP:
+            lines.add(h)
+            continue
+        outside = {story[a] for a in holders if a not in pair and a in story} - excluded
+        if len(outside) >= BOILERPLATE_STORIES:
+            lines.add(h)
+    return frozenset(lines)
+
+
+def _replace_matches(session: Session, article_id: int, verdicts: list[Verdict]) -> None:
+    session.execute(delete(SyndicationMatch).where(
+        or_(SyndicationMatch.low_id == article_id, SyndicationMatch.high_id == article_id)))
+    for v in verdicts:
+        low_first = v.a < v.b
+        session.add(SyndicationMatch(
+            low_id=min(v.a, v.b), high_id=max(v.a, v.b), shared=v.shared,
+            low_in_high=v.a_in_b if low_first else v.b_in_a, high_in_low=v.b_in_a if low_first else v.a_in_b,
+            resemblance=v.resemblance, evidence=v.evidence,
+        ))
+    session.flush()
+
+
+def _due_again(article_id: int, line_postings: dict[int, list[int]], story: dict[int, int]) -> set[int]:
+    """Earlier articles for which one of this article's lines just became boilerplate."""
+    due = set()
+    mine = story.get(article_id, article_id)
+    for holders in line_postings.values():
+        if not BOILERPLATE_STORIES <= len(holders) < POSTING_CAP - 1:
+            continue
+        for r in holders:
+            if r not in story or story[r] == mine:
+                continue
+            before = {story[a] for a in holders if a != r and a in story} - {story[r]}
+            if len(before) == BOILERPLATE_STORIES - 1 and mine not in before:
+                due.add(r)
+    return due
+
+
+def _link(session: Session, article: Article, *, index: bool) -> LinkResult:
+    check = _Check(session, article)
+    fp = check.fp
+    anchor_postings = postings(session, SyndicationAnchor, fp.anchors())
+    own_lines = postings(session, SyndicationLine, fp.line_hashes)
+    for holders in own_lines.values():
+        if article.id in holders:
+            holders.remove(article.id)
+    if index:
+        credits = credited_sources(article.title, article.text)
+        key = canonical_key(article)
+        article.credited_source = credits[0] if credits else (url_host(key) if key else None)
+        write_index(session, article, fp, key, anchor_postings, own_lines)
+    candidates = [c for c in (session.get(Article, a) for a in check.candidates(anchor_postings)) if c is not None]
+    prints = {c.id: fingerprint(c.title, c.text) for c in candidates}
+    line_postings = postings(session, SyndicationLine, {h for p in prints.values() for h in p.line_hashes})
+    line_postings.update({h: holders + [article.id] for h, holders in own_lines.items()})
+    story = _stories(session, {a for hs in line_postings.values() for a in hs} | {article.id} | set(prints))
+    verdicts = []
+    for c in candidates:
+        pair = (article.id, c.id)
+        mine = check.side(article, fp, _boilerplate(fp, pair, line_postings, story))
+        theirs = check.side(c, prints[c.id], _boilerplate(prints[c.id], pair, line_postings, story))
+        verdict = verify(mine, theirs)
+        if verdict is not None:
+            verdicts.append(verdict)
+    before = neighbours(session, article.id)
+    _replace_matches(session, article.id, verdicts)
+    matched = [v.b for v in verdicts]
+    for members, edges in components(session, {article.id} | before | set(matched)):
+        write_story(session, members, edges)
+    session.flush()
+    relinked: list[int] = []
+    if index:
+        after = _stories(session, {a for hs in own_lines.values() for a in hs} | {article.id})
+        for r in sorted(_due_again(article.id, own_lines, after)):
+            earlier = session.get(Article, r)
+            if earlier is not None:
+                _link(session, earlier, index=False)
+                relinked.append(r)
+    return LinkResult(article_id=article.id, story_id=article.story_id or article.id,
+                      original_id=article.original_id, matched=matched, relinked=relinked)
+
+
+def link_article(session: Session, article: Article, *, changed: bool) -> LinkResult | None:
+    """Index ``article`` and link it into its story (None when an unchanged re-crawl of an
+    already indexed article needs nothing); the caller owns the transaction."""
+    if not changed and is_current(fingerprint_row(session, article.id), article):
+        return None
+    session.flush()
+    return _link(session, article, index=True)
+
+
+@dataclass(slots=True)
+class RebuildResult:
+    articles: int
+    stories: int
+    copies: int
+
+
+def rebuild_links(session: Session, *, batch: int = 500,
+                  on_batch: Callable[[int], None] | None = None) -> RebuildResult:
+    """Drop every link, match and index row, then link every article again in storage
+    order. Deterministic, so running it twice gives the same stories. ``on_batch`` is
+    called with the number of articles done after every ``batch`` of them (the CLI
+    commits there, so a large rebuild does not hold one huge transaction)."""
+    session.execute(delete(SyndicationLink))
+    session.execute(delete(SyndicationMatch))
+    clear_index(session)
+    session.execute(update(Article).values(story_id=None, original_id=None, credited_source=None))
+    session.expire_all()
+    done, last = 0, 0
+    while True:
+        ids = list(session.scalars(select(Article.id).where(Article.id > last).order_by(Article.id).limit(batch)))
+        if not ids:
+            break
+        for article_id in ids:
+            article = session.get(Article, article_id)
+            if article is not None:
+                _link(session, article, index=True)
+        done += len(ids)
+        last = ids[-1]
+        if on_batch is not None:
+            on_batch(done)
+    return story_counts(session, articles=done)
+
+
+def story_counts(session: Session, *, articles: int | None = None) -> RebuildResult:
+    """Articles, stories with more than one version, and linked copies."""
+    copies = session.scalar(select(func.count()).select_from(SyndicationLink)) or 0
+    stories = session.scalar(select(func.count(func.distinct(SyndicationLink.original_id)))) or 0
+    if articles is None:
+        articles = session.scalar(select(func.count()).select_from(Article)) or 0
+    return RebuildResult(articles=articles, stories=stories, copies=copies)

@@ -1,0 +1,176 @@
+"""From matches to stories: connected groups, their original, and one link per copy.
+
+A story is a connected group of matched articles; its id is the id of its original, and
+every other member gets a :class:`storage.models.SyndicationLink` to that original. The
+original is the earliest published member. Where dates are missing or equal, evidence
+decides: a member that credits another member's outlet or names it as rel=canonical is
+not the original. An earlier member that itself credits a later one is not its original
+either (reposts often carry the local time as UTC), and when nothing else decides, the
+member holding the most text (a truncated repost is shorter than its source), then the
+first stored, is.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict, deque
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import delete, or_, select
+from sqlalchemy.orm import Session
+
+from storage.models import Article, SyndicationLink
+from storage.syndication.models import SyndicationFingerprint, SyndicationMatch
+
+
+_LAST = datetime.max.replace(tzinfo=timezone.utc)
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    id: int
+    published_at: datetime | None
+    words: int
+
+
+def matches_of(session: Session, ids: Iterable[int]) -> list[SyndicationMatch]:
+    ids = list(set(ids))
+    if not ids:
+        return []
+    return list(session.scalars(select(SyndicationMatch).where(
+        or_(SyndicationMatch.low_id.in_(ids), SyndicationMatch.high_id.in_(ids)))))
+
+
+def neighbours(session: Session, article_id: int) -> set[int]:
+    return {m.high_id if m.low_id == article_id else m.low_id for m in matches_of(session, [article_id])}
+
+
+def components(session: Session, start: Iterable[int]) -> list[tuple[set[int], list[SyndicationMatch]]]:
+    """The stories holding ``start``, each with its matches, found breadth-first."""
+    seen: set[int] = set()
+    found = []
+    for root in start:
+        if root in seen:
+            continue
+        members, edges, frontier = {root}, {}, {root}
+        while frontier:
+            batch = matches_of(session, frontier)
+            frontier = set()
+            for m in batch:
+                edges[(m.low_id, m.high_id)] = m
+                for node in (m.low_id, m.high_id):
+                    if node not in members:
+                        members.add(node)
+                        frontier.add(node)
+        seen |= members
+        found.append((members, list(edges.values())))
+    return found
+
+
+def _credits(edges: list[SyndicationMatch]) -> set[tuple[int, int]]:
+    """(copy, original) pairs declared by credit or canonical evidence."""
+    pairs = set()
+    for m in edges:
+        for kind in ("credit", "canonical"):
+            by = (m.evidence or {}).get(kind, {}).get("by")
+            if by is not None:
+                pairs.add((by, m.high_id if by == m.low_id else m.low_id))
+    return pairs
+
+
+def choose_original(members: list[Member], edges: list[SyndicationMatch]) -> int:
+    declared = _credits(edges)
+    dated = [m.published_at for m in members if m.published_at is not None]
+    if dated:
+        first = min(dated)
+        pool = {m.id for m in members if m.published_at is None or m.published_at == first}
+        while True:
+            credited = {original for copy, original in declared if copy in pool} - pool
+            if not credited:
+                break
+            pool |= credited
+    else:
+        pool = {m.id for m in members}
+    crediting = {copy for copy, _ in declared}
+    pool = (pool - crediting) or pool
+    incoming = defaultdict(int)
+    for _, original in declared:
+        incoming[original] += 1
+    candidates = [m for m in members if m.id in pool]
+    best = min(candidates, key=lambda m: (-incoming[m.id], m.published_at is None,
+                                          m.published_at or _LAST, -m.words, m.id))
+    return best.id
+
+
+def _paths(original: int, edges: list[SyndicationMatch]) -> dict[int, SyndicationMatch]:
+    """For each member, the match leading one step closer to the original."""
+    adjacent: dict[int, list[SyndicationMatch]] = defaultdict(list)
+    for m in edges:
+        adjacent[m.low_id].append(m)
+        adjacent[m.high_id].append(m)
+    for ms in adjacent.values():
+        ms.sort(key=lambda m: -m.shared)
+    step: dict[int, SyndicationMatch] = {}
+    queue = deque([original])
+    reached = {original}
+    while queue:
+        node = queue.popleft()
+        for m in adjacent[node]:
+            other = m.high_id if m.low_id == node else m.low_id
+            if other not in reached:
+                reached.add(other)
+                step[other] = m
+                queue.append(other)
+    return step
+
+
+def link_evidence(copy: int, original: int, match: SyndicationMatch) -> dict[str, Any]:
+    """What the link of ``copy`` shows: text overlap, and the evidence the copy declared."""
+    low = copy == match.low_id
+    evidence: dict[str, Any] = {"text_overlap": {
+        "shared_shingles": match.shared,
+        "copy_in_original": match.low_in_high if low else match.high_in_low,
+        "original_in_copy": match.high_in_low if low else match.low_in_high,
+    }}
+    declared = match.evidence or {}
+    if declared.get("credit", {}).get("by") == copy:
+        evidence["attribution"] = declared["credit"]["name"]
+    if declared.get("canonical", {}).get("by") == copy:
+        evidence["canonical"] = declared["canonical"]["url"]
+    if declared.get("title"):
+        evidence["title"] = True
+    parent = match.high_id if low else match.low_id
+    if parent != original:
+        evidence["via"] = parent
+    return evidence
+
+
+def write_story(session: Session, members: set[int], edges: list[SyndicationMatch]) -> int:
+    """Set story, original and links of one story; returns the original's id."""
+    rows = session.execute(
+        select(Article.id, Article.published_at, SyndicationFingerprint.words)
+        .outerjoin(SyndicationFingerprint, SyndicationFingerprint.article_id == Article.id)
+        .where(Article.id.in_(members))
+    ).all()
+    infos = [Member(id=i, published_at=p, words=w or 0) for i, p, w in rows]
+    original = choose_original(infos, edges) if len(infos) > 1 else infos[0].id
+    step = _paths(original, edges)
+    session.execute(delete(SyndicationLink).where(SyndicationLink.copy_id.in_([m.id for m in infos])))
+    for info in infos:
+        article = session.get(Article, info.id)
+        assert article is not None
+        article.story_id = original
+        if info.id == original or info.id not in step:
+            article.original_id = None
+            continue
+        article.original_id = original
+        match = step[info.id]
+        low = info.id == match.low_id
+        session.add(SyndicationLink(
+            copy_id=info.id, original_id=original,
+            containment=match.low_in_high if low else match.high_in_low,
+            resemblance=match.resemblance, evidence=link_evidence(info.id, original, match),
+        ))
+    return original
