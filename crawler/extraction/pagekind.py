@@ -56,7 +56,9 @@ def _listing_evidence(tree: HtmlElement, meta: PageMetadata, sources: list[HtmlE
     if meta.ld_types & _LISTING_TYPES and not _is_declared_article(meta):
         return f"index page ({', '.join(sorted(meta.ld_types & _LISTING_TYPES))}) with {prose} prose paragraphs"
     headlines = len(tree.xpath(_HEADLINE_LINKS))
-    if headlines >= _MIN_HEADLINE_LINKS and not _is_declared_article(meta):
+    # A page that calls itself a "website" rather than an article needs less evidence.
+    needed = _MIN_HEADLINE_LINKS // 2 if meta.og_type == "website" else _MIN_HEADLINE_LINKS
+    if headlines >= needed and not _is_declared_article(meta):
         return f"index page: {headlines} linked headlines, {prose} prose paragraphs"
     return None
 
@@ -82,4 +84,4 @@ def reject_non_article(tree: HtmlElement, meta: PageMetadata, sources: list[Html
     if words == 0:
         raise NotAnArticle("not_article", "no article text on the page")
     if words < MIN_WORDS:
-        raise NotAnArticle("too_short", f"only {words} words of text (minimum {MIN_WORDS})")
+        raise NotAnArticle("too_short", f"only {words} word{'s' if words != 1 else ''} of text (minimum {MIN_WORDS})")
