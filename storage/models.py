@@ -131,7 +131,10 @@ class Article(Base):
         back_populates="article", cascade="all, delete-orphan"
     )
 
-    __table_args__ = (Index("ix_article_outlet_published", "outlet_id", "published_at"),)
+    __table_args__ = (
+        Index("ix_article_outlet_published", "outlet_id", "published_at"),
+        Index("ix_article_language_published", "language", "published_at"),  # migration 0003
+    )
 
 
 class ArticleUrl(Base):

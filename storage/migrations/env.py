@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 from storage.models import Base
+from storage.search import is_search_object
 
 config = context.config
 target_metadata = Base.metadata
@@ -18,6 +19,7 @@ def run_migrations_online() -> None:
             connection=connection,
             target_metadata=target_metadata,
             render_as_batch=connection.dialect.name == "sqlite",
+            include_name=lambda name, type_, parent: not is_search_object(name, type_),
         )
         with context.begin_transaction():
             context.run_migrations()

@@ -101,7 +101,7 @@ class _Check:
             .where(SyndicationFingerprint.article_id.in_(ranked))
         ).all()) if ranked else {}
         found = [a for a in ranked if a in sizes
-                 and shared[a] >= max(1.0, ANCHOR_SHARE * min(len(anchors), sizes[a]))][:MAX_CANDIDATES]
+                 and shared[a] >= max(1.0, ANCHOR_SHARE * min(len(anchors), float(sizes[a])))][:MAX_CANDIDATES]
         return found + [a for a in self.declared() if a != me and a not in found]
 
     def declared(self) -> list[int]:
