@@ -1,19 +1,18 @@
 """Article rows for export (JSON Lines or CSV), streamed so a large database never has
-to fit in memory."""
+to fit in memory. The filter is :class:`storage.query.ArticleFilter`, as for
+``newsmon articles``."""
 
 from __future__ import annotations
 
-import csv
-import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import datetime
 from typing import IO, Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased
 
+from storage.formats import plain_value, write_csv
 from storage.models import Article, Outlet
+from storage.query import ArticleFilter, filter_query, run_search_safely
 
 EXPORT_COLUMNS = (
     "id", "url", "canonical_url", "outlet", "title", "authors", "published_at", "updated_at",
@@ -23,15 +22,7 @@ EXPORT_COLUMNS = (
 )
 
 
-@dataclass(slots=True)
-class ExportFilter:
-    outlets: list[str] = field(default_factory=list)
-    since: datetime | None = None
-    until: datetime | None = None
-    originals_only: bool = False
-
-
-def export_query(flt: ExportFilter) -> Select[Any]:
+def export_query(flt: ArticleFilter, dialect: str) -> Select[Any]:
     original = aliased(Article)
     query = (
         select(Article, Outlet.slug, original.url)
@@ -39,44 +30,18 @@ def export_query(flt: ExportFilter) -> Select[Any]:
         .outerjoin(original, Article.original_id == original.id)
         .order_by(Article.published_at.is_(None), Article.published_at, Article.id)
     )
-    if flt.outlets:
-        query = query.where(Outlet.slug.in_(flt.outlets))
-    if flt.since is not None:
-        query = query.where(Article.published_at >= flt.since)
-    if flt.until is not None:
-        query = query.where(Article.published_at < flt.until)
-    if flt.originals_only:
-        query = query.where(Article.original_id.is_(None))
-    return query
+    return filter_query(query, flt, dialect)[0]
 
 
-def _value(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, datetime) else value
-
-
-def export_rows(session: Session, flt: ExportFilter) -> Iterator[dict[str, Any]]:
+def export_rows(session: Session, flt: ArticleFilter) -> Iterator[dict[str, Any]]:
     """One dict per article, in publication order, with the export columns."""
-    for article, outlet_slug, original_url in session.execute(export_query(flt).execution_options(yield_per=500)):
-        row = {name: _value(getattr(article, name, None)) for name in EXPORT_COLUMNS}
+    query = export_query(flt, session.get_bind().dialect.name).execution_options(yield_per=500)
+    for article, outlet_slug, original_url in run_search_safely(session, query, flt):
+        row = {name: plain_value(getattr(article, name, None)) for name in EXPORT_COLUMNS}
         row["outlet"] = outlet_slug
         row["original_url"] = original_url
         yield row
 
 
-def write_jsonl(rows: Iterator[dict[str, Any]], out: IO[str]) -> int:
-    count = 0
-    for row in rows:
-        out.write(json.dumps(row, ensure_ascii=False) + "\n")
-        count += 1
-    return count
-
-
-def write_csv(rows: Iterator[dict[str, Any]], out: IO[str]) -> int:
-    """CSV with lists joined by ``; `` so spreadsheets get one cell per field."""
-    writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS)
-    writer.writeheader()
-    count = 0
-    for row in rows:
-        writer.writerow({k: "; ".join(v) if isinstance(v, list) else v for k, v in row.items()})
-        count += 1
-    return count
+def write_export_csv(rows: Iterator[dict[str, Any]], out: IO[str]) -> int:
+    return write_csv(rows, out, EXPORT_COLUMNS)
