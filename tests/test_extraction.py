@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from crawler.cli import cli
 from crawler.extraction import NotAnArticle, extract_article
 from crawler.extraction.authors import clean_authors, publisher_keys
-from crawler.extraction.boilerplate import remove_boilerplate
+from crawler.extraction.boilerplate import matching_rule, remove_boilerplate
 from crawler.extraction.dates import parse_datetime
 from crawler.extraction.decoding import decode_html
 from crawler.extraction.language import article_language
@@ -109,6 +109,36 @@ def test_boilerplate_rules_clean_the_whole_page_scrape_of_the_repost() -> None:
     assert kept == EXPECTED[LIBYAN_EXPRESS]["paragraphs"]
 
 
+@pytest.mark.parametrize("line", [
+    "Like this story? Share it with a friend!",
+    "Also on rt.com Journalists & politicians from Morales\u2019 party threatened with sedition arrests",
+    "Follow Newsbeat on Instagram, Facebook, Twitter and YouTube.",
+    "Email Tariq Malik at tmalik@space.com or follow him @tariqjmalik. Follow us on Twitter @Spacedotcom.",
+    "Get Motor Cycle Monthly delivered through your letterbox every month. Click here for more information.",
+    "Sign up for our daily Libya briefing newsletter",
+    "\u00a9 2019 Libyan Express. All rights reserved.",
+    "We use cookies and other tracking technologies to improve your browsing experience on our site.",
+    "Image Source: Neil Godwin / Future Publishing/Shutterstock",
+    "Listen: http://po.st/TP_615",
+    "\u0627\u0642\u0631\u0623 \u0623\u064a\u0636\u0627: \u0627\u0646\u0642\u0637\u0627\u0639 \u0627\u0644\u0643\u0647\u0631\u0628\u0627\u0621 \u0641\u064a \u0627\u0644\u062c\u0646\u0648\u0628",
+    "\u062a\u0627\u0628\u0639\u0648\u0646\u0627 \u0639\u0644\u0649 \u0641\u064a\u0633\u0628\u0648\u0643",
+])
+def test_boilerplate_rules_drop_outlet_furniture(line: str) -> None:
+    assert matching_rule(line) is not None
+
+
+@pytest.mark.parametrize("line", [
+    "More than 100 protesters were killed, Amnesty said.",
+    "Copyright law in Libya dates from 1968 and was never reformed.",
+    "Protesters urged supporters to follow them on Facebook for updates.",
+    "The views expressed by the minister are not shared by the council.",
+    "Related talks in Geneva ended without agreement on Sunday, the UN mission said in a statement.",
+    "The minister told Reuters that the talks would resume next week in Geneva, AFP reported.",
+])
+def test_boilerplate_rules_keep_prose(line: str) -> None:
+    assert matching_rule(line) is None
+
+
 def test_paragraph_printed_twice_goes_but_repeated_labels_far_apart_stay() -> None:
     caption = "Smoke rises over the southern suburbs of Tripoli after shelling on Sunday evening, residents said."
     story = [f"Paragraph {n} of the story, long enough to be real prose about the fighting." for n in range(6)]
@@ -155,8 +185,9 @@ def test_oversized_body_is_refused_before_parsing() -> None:
     (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "binary"),
     (b"PK\x03\x04\x14\x00\x00\x00\x08\x00", "binary"),
     (bytes(range(32)) * 64, "binary"),
+    (b"just some words, no markup at all", "parse_error"),
 ])
-def test_empty_and_binary_bodies(body: bytes, reason: str) -> None:
+def test_empty_binary_and_unparsable_bodies(body: bytes, reason: str) -> None:
     with pytest.raises(NotAnArticle) as caught:
         extract_article(body, "https://example.com/x", outlet="test")
     assert caught.value.reason == reason

@@ -7,7 +7,7 @@ caches. The stages, cheapest first so bad input costs little:
 1. refuse oversized, empty and binary bodies; decode the bytes (:mod:`.decoding`);
 2. parse once; read the head's metadata (:mod:`.metadata`);
 3. main text by trafilatura in its fast mode without comments (the setting that scored
-   best on the extraction sample, see ``bench/extraction_quality.py``), once more on the
+   best on the extraction sample, see :data:`TRAFILATURA_OPTIONS`), once more on the
    rejoined body when the article is split across containers (:mod:`.layout`);
 4. drop boilerplate paragraphs (:mod:`.boilerplate`);
 5. refuse listings, media pages and short texts (:mod:`.pagekind`).
@@ -32,6 +32,11 @@ from storage.records import ArticleRecord
 from storage.text import content_hash
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+# Measured inside this pipeline on the 73-page extraction sample (F1 / pages failed):
+# fast, no comments 0.978 / 0; default (readability+justext fallbacks) 0.972 / 1;
+# favor_precision 0.961 / 2; favor_recall 0.977 / 0. Plain trafilatura.extract: 0.951 / 1.
+# Retrying thin pages with the fallbacks on was tried and dropped: on truncated pages it
+# turned correct "too short" rejections into cookie banners and icon labels.
 TRAFILATURA_OPTIONS = {
     "fast": True,
     "include_comments": False,

@@ -109,6 +109,11 @@ RULES: tuple[Rule, ...] = (
         r"(join|start) the (conversation|discussion)",
         r"(show|view|load) (all )?comments",
     ), 10),
+    Rule("cookie_notice", (
+        r"(we|this (site|website)|our (site|website|partners)) (and our partners )?uses? cookies",
+        r"by (continuing to use|using|browsing) (this|our) (site|website)",
+        r"(accept|manage) (all )?cookies",
+    ), 80),
     Rule("call_to_action", (r".{0,120}\b((click|tap)(ing)? here( to| for)?\b|download (our|the) app)",), 30),
     Rule("advertisement", (
         r"(advertisement|sponsored( content)?|paid (content|post)|ad feedback)$",
