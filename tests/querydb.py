@@ -10,6 +10,7 @@ stories the tests see are the ones the linker finds, not ones written by hand.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
@@ -80,6 +81,21 @@ def filled_database(url: str) -> Engine:
     engine = open_database(url)
     fill(engine)
     return engine
+
+
+@pytest.fixture(scope="session")
+def query_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """URL of the fixture database, shared read-only by the session (import this fixture)."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('query') / 'query.db'}"
+    filled_database(url).dispose()
+    yield url
+
+
+@pytest.fixture
+def query_engine(query_db: str) -> Iterator[Engine]:
+    engine = open_database(query_db)
+    yield engine
+    engine.dispose()
 
 
 def newsmon(db_url: str, *args: str) -> Result:

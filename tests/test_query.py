@@ -13,14 +13,13 @@ import dataclasses
 import io
 import json
 import shutil
-from collections.abc import Iterator
 from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, delete, func, select, text
 
-from querydb import COPIES, HAFTAR, HAFTAR_IN_TITLE, HAFTAR_ORIGINALS, filled_database, newsmon
+from querydb import COPIES, HAFTAR, HAFTAR_IN_TITLE, HAFTAR_ORIGINALS, newsmon
 from storage.articles import save_article
 from storage.db import open_database, session_factory
 from storage.models import Article, ArticleUrl
@@ -30,21 +29,6 @@ from storage.search import MARK_END, MARK_START, explain_search_error, search_in
 
 IRRELEVANT = {8, 9, 16, 24, 25, 28, 36, 39}  # sport, Egypt, culture, tech, weather, Tunisia
 THRESHOLD = 3.0  # crawler.relevance.DEFAULT_THRESHOLD: is_relevant == (score >= 3.0)
-
-
-@pytest.fixture(scope="session")
-def query_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The fixture database, shared read-only by the tests of this module."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('query') / 'query.db'}"
-    filled_database(url).dispose()
-    yield url
-
-
-@pytest.fixture
-def engine(query_db: str) -> Iterator[Engine]:
-    engine = open_database(query_db)
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture
@@ -65,8 +49,8 @@ def utc(day: str) -> datetime:
 
 # --- filters -------------------------------------------------------------------------
 
-def test_no_filter_lists_everything_newest_first_undated_last(engine: Engine) -> None:
-    rows = articles(engine)
+def test_no_filter_lists_everything_newest_first_undated_last(query_engine: Engine) -> None:
+    rows = articles(query_engine)
     assert len(rows) == 40
     assert ids(rows)[:3] == [39, 38, 37]
     assert ids(rows)[-1] == 40 and rows[-1].published_at is None
@@ -101,22 +85,22 @@ def test_no_filter_lists_everything_newest_first_undated_last(engine: Engine) ->
         ({"search": "haftar", "outlets": ["libyareview"], "until": utc("2026-01-10")}, {3}),
     ],
 )
-def test_filters_and_combinations(engine: Engine, filters: dict[str, object], expected: set[int]) -> None:
-    with session_factory(engine)() as session:
+def test_filters_and_combinations(query_engine: Engine, filters: dict[str, object], expected: set[int]) -> None:
+    with session_factory(query_engine)() as session:
         rows = list(iter_articles(session, ArticleFilter(**filters)))  # type: ignore[arg-type]
     assert set(ids(rows)) == expected
     assert len(rows) == len(expected)
 
 
-def test_sorts_and_limit(engine: Engine) -> None:
-    oldest = articles(engine, sort="oldest", limit=3)
+def test_sorts_and_limit(query_engine: Engine) -> None:
+    oldest = articles(query_engine, sort="oldest", limit=3)
     assert ids(oldest) == [1, 2, 3]
-    by_relevance = articles(engine, sort="relevance")
+    by_relevance = articles(query_engine, sort="relevance")
     scores = [r.relevance_score for r in by_relevance]
     assert scores == sorted(scores, reverse=True)
     assert {r.id for r in by_relevance[-len(IRRELEVANT):]} == IRRELEVANT
-    assert len(articles(engine, limit=5)) == 5
-    assert ids(articles(engine, outlets="libyaherald", sort="oldest")) == [4, 5, 16, 22, 27, 35, 38]
+    assert len(articles(query_engine, limit=5)) == 5
+    assert ids(articles(query_engine, outlets="libyaherald", sort="oldest")) == [4, 5, 16, 22, 27, 35, 38]
 
 
 def test_notebook_api_accepts_urls_dates_and_strings(query_db: str) -> None:
@@ -131,13 +115,13 @@ def test_notebook_api_accepts_urls_dates_and_strings(query_db: str) -> None:
 
 # --- search ----------------------------------------------------------------------------
 
-def test_search_ranks_title_matches_first_and_marks_snippets(engine: Engine) -> None:
-    rows = articles(engine, search="haftar", originals_only=True)
+def test_search_ranks_title_matches_first_and_marks_snippets(query_engine: Engine) -> None:
+    rows = articles(query_engine, search="haftar", originals_only=True)
     assert set(ids(rows[:3])) == HAFTAR_IN_TITLE
     assert [r.rank for r in rows] == sorted((r.rank for r in rows), reverse=True)
     for row in rows:
         assert f"{MARK_START}Haftar{MARK_END}" in (row.snippet or "")
-    assert articles(engine, search="haftar", sort="oldest", originals_only=True)[0].id == 1
+    assert articles(query_engine, search="haftar", sort="oldest", originals_only=True)[0].id == 1
 
 
 @pytest.mark.parametrize(
@@ -160,21 +144,21 @@ def test_search_ranks_title_matches_first_and_marks_snippets(engine: Engine) -> 
         ("1=1", set()),
     ],
 )
-def test_search_language(engine: Engine, query: str, expected: set[int]) -> None:
-    assert set(ids(articles(engine, search=query))) == expected
+def test_search_language(query_engine: Engine, query: str, expected: set[int]) -> None:
+    assert set(ids(articles(query_engine, search=query))) == expected
 
 
-def test_snippet_of_arabic_and_accented_matches(engine: Engine) -> None:
-    (salame,) = articles(engine, search="salame")
+def test_snippet_of_arabic_and_accented_matches(query_engine: Engine) -> None:
+    (salame,) = articles(query_engine, search="salame")
     assert f"{MARK_START}Salamé{MARK_END}" in (salame.snippet or "")
-    arabic = articles(engine, search="حفتر")
+    arabic = articles(query_engine, search="حفتر")
     assert all(f"{MARK_START}حفتر{MARK_END}" in (r.snippet or "") for r in arabic)
 
 
-def test_index_refusal_is_explained(engine: Engine) -> None:
+def test_index_refusal_is_explained(query_engine: Engine) -> None:
     from sqlalchemy.exc import DBAPIError
 
-    with engine.connect() as connection:
+    with query_engine.connect() as connection:
         with pytest.raises(DBAPIError) as raised:
             connection.execute(text("SELECT rowid FROM article_search WHERE article_search MATCH :q"), {"q": "x AND"})
     explained = explain_search_error(raised.value, "x AND")
@@ -185,19 +169,19 @@ def test_index_refusal_is_explained(engine: Engine) -> None:
 
 # --- stories and views -----------------------------------------------------------------
 
-def test_originals_only_against_stories(engine: Engine) -> None:
-    everything = {r.id: r for r in articles(engine)}
+def test_originals_only_against_stories(query_engine: Engine) -> None:
+    everything = {r.id: r for r in articles(query_engine)}
     for copy_id, original_id in COPIES.items():
         assert everything[copy_id].original_id == original_id
         assert everything[copy_id].story_id == original_id
     assert {i: r.copies for i, r in everything.items() if r.copies} == {1: 2, 5: 1, 12: 2, 20: 1}
-    originals = articles(engine, originals_only=True)
+    originals = articles(query_engine, originals_only=True)
     assert all(r.original_id is None for r in originals)
     assert sum(r.copies for r in originals) == len(COPIES)
 
 
-def test_views(engine: Engine) -> None:
-    with engine.connect() as connection:
+def test_views(query_engine: Engine) -> None:
+    with query_engine.connect() as connection:
         assert connection.scalar(text("SELECT count(*) FROM articles_with_outlet")) == 40
         assert connection.scalar(text("SELECT count(*) FROM articles_with_outlet WHERE outlet = 'alwasat'")) == 5
         assert connection.scalar(text("SELECT count(*) FROM original_articles")) == 34
@@ -215,14 +199,14 @@ def test_views(engine: Engine) -> None:
     ]
 
 
-def test_models_match_the_schema_apart_from_the_search_index(engine: Engine) -> None:
+def test_models_match_the_schema_apart_from_the_search_index(query_engine: Engine) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
     from storage.models import Base
     from storage.search import is_search_object
 
-    with engine.connect() as connection:
+    with query_engine.connect() as connection:
         names = set(connection.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'").scalars())
         assert {"article_search", "article_search_docsize"} <= names
         context = MigrationContext.configure(
@@ -392,8 +376,8 @@ INJECTIONS = [
 ]
 
 
-def counts(engine: Engine) -> dict[str, int]:
-    with engine.connect() as connection:
+def counts(query_engine: Engine) -> dict[str, int]:
+    with query_engine.connect() as connection:
         return {table: connection.scalar(text(f"SELECT count(*) FROM {table}"))  # noqa: S608 (fixed names)
                 for table in ("article", "article_url", "outlet", "syndication_link")}
 
@@ -415,11 +399,11 @@ def test_injection_attempts_return_nothing_extra(own_db: str, args: tuple[str, .
     engine.dispose()
 
 
-def test_injection_through_the_python_api(engine: Engine) -> None:
-    assert articles(engine, outlets=["x' OR 1=1 --"]) == []
-    assert articles(engine, language="en' OR '1'='1") == []
+def test_injection_through_the_python_api(query_engine: Engine) -> None:
+    assert articles(query_engine, outlets=["x' OR 1=1 --"]) == []
+    assert articles(query_engine, language="en' OR '1'='1") == []
     # OR is the search language's own operator: the words still only match what they say
-    assert set(ids(articles(engine, search="haftar' OR 1=1 --"))) == HAFTAR
-    assert articles(engine, search="haftar' AND 1=1 --") == []
-    with engine.connect() as connection:
+    assert set(ids(articles(query_engine, search="haftar' OR 1=1 --"))) == HAFTAR
+    assert articles(query_engine, search="haftar' AND 1=1 --") == []
+    with query_engine.connect() as connection:
         assert connection.scalar(select(func.count()).select_from(Article)) == 40

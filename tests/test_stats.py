@@ -4,70 +4,53 @@ by day, week and month, the syndication matrix with median delays, and the chart
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
 
-from querydb import FLOWS, OUTLETS, check_fixture_stats, filled_database, newsmon
+from querydb import FLOWS, OUTLETS, check_fixture_stats, newsmon
 from storage.charts import plot_stats
 from storage.db import session_factory
 from storage.query import ArticleFilter
 from storage.stats import CoverageStats, Flow, coverage_stats, human_delay
-
-@pytest.fixture(scope="module")
-def stats_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('stats') / 'stats.db'}"
-    filled_database(url).dispose()
-    yield url
-
-
-@pytest.fixture
-def engine(stats_db: str) -> Iterator[Engine]:
-    from storage.db import open_database
-
-    engine = open_database(stats_db)
-    yield engine
-    engine.dispose()
-
 
 def stats_of(engine: Engine, by: str = "week", **filters: object) -> CoverageStats:
     with session_factory(engine)() as session:
         return coverage_stats(session, ArticleFilter(**filters), by)  # type: ignore[arg-type]
 
 
-def test_figures_match_hand_counts(engine: Engine) -> None:
-    check_fixture_stats(stats_of(engine))
+def test_figures_match_hand_counts(query_engine: Engine) -> None:
+    check_fixture_stats(stats_of(query_engine))
 
 
-def test_by_month_and_by_day(engine: Engine) -> None:
-    monthly = stats_of(engine, "month")
+def test_by_month_and_by_day(query_engine: Engine) -> None:
+    monthly = stats_of(query_engine, "month")
     assert monthly.periods == [date(2026, 1, 1), date(2026, 2, 1)]
     assert [sum(monthly.articles[o][i] for o in OUTLETS) for i in range(2)] == [31, 8]
-    daily = stats_of(engine, "day")
+    daily = stats_of(query_engine, "day")
     assert daily.periods[0] == date(2026, 1, 5) and daily.periods[-1] == date(2026, 2, 11)
     assert len(daily.periods) == 38  # every day of the span, empty days included
     assert daily.articles["libyanexpress"][daily.periods.index(date(2026, 1, 21))] == 1
     assert sum(sum(v) for v in daily.articles.values()) == 39
 
 
-def test_filters_narrow_the_figures(engine: Engine) -> None:
+def test_filters_narrow_the_figures(query_engine: Engine) -> None:
     since = datetime(2026, 1, 12, tzinfo=timezone.utc)
     until = datetime(2026, 1, 19, tzinfo=timezone.utc)
-    week = stats_of(engine, since=since, until=until)
+    week = stats_of(query_engine, since=since, until=until)
     assert week.total_articles == 8 and week.periods == [date(2026, 1, 12)]
     assert week.flows == [Flow("middleeasteye", "libyanexpress", 1, 43200.0), Flow("middleeasteye", "libyareview", 1, 86400.0)]
-    herald = stats_of(engine, outlets=["libyaherald"])
+    herald = stats_of(query_engine, outlets=["libyaherald"])
     assert [o.outlet for o in herald.outlets] == ["libyaherald"]
     assert herald.flows == [Flow("libyaherald", "libyanexpress", 1, 10800.0)]
-    haftar = stats_of(engine, search="haftar")
+    haftar = stats_of(query_engine, search="haftar")
     assert haftar.total_articles == 9
     assert sum(f.copies for f in haftar.flows) == 4
-    originals = stats_of(engine, originals_only=True)
+    originals = stats_of(query_engine, originals_only=True)
     assert originals.total_articles == 34 and originals.flows == FLOWS
-    empty = stats_of(engine, language="de")
+    empty = stats_of(query_engine, language="de")
     assert empty.outlets == [] and empty.periods == [] and empty.flows == []
 
 
@@ -75,13 +58,13 @@ def test_human_delay() -> None:
     assert [human_delay(s) for s in (None, 300, 5400, 86400 * 2.5, -7200)] == ["?", "5 min", "1.5 h", "2.5 d", "-2.0 h"]
 
 
-def test_stats_command_text_and_json(stats_db: str) -> None:
-    text = newsmon(stats_db, "stats")
+def test_stats_command_text_and_json(query_db: str) -> None:
+    text = newsmon(query_db, "stats")
     assert text.exit_code == 0, text.output
     for expected in ("Coverage per outlet", "Articles per week", "2026-01-05", "original \\ copied by",
                      "2 (1.5 h)", "1 (1.0 d)"):
         assert expected in text.output
-    data = json.loads(newsmon(stats_db, "stats", "--by", "month", "--format", "json").stdout)
+    data = json.loads(newsmon(query_db, "stats", "--by", "month", "--format", "json").stdout)
     assert data["periods"] == ["2026-01-01", "2026-02-01"]
     assert data["articles"]["libyaherald"] == [5, 2]
     assert {o["outlet"]: o["articles"] for o in data["outlets"]} == {k: v[0] for k, v in OUTLETS.items()}
@@ -90,9 +73,9 @@ def test_stats_command_text_and_json(stats_db: str) -> None:
 
 
 @pytest.mark.parametrize("suffix", [".png", ".svg"])
-def test_plot_files(stats_db: str, tmp_path: Path, suffix: str) -> None:
+def test_plot_files(query_db: str, tmp_path: Path, suffix: str) -> None:
     path = tmp_path / f"coverage{suffix}"
-    result = newsmon(stats_db, "stats", "--plot", str(path), "--by", "day")
+    result = newsmon(query_db, "stats", "--plot", str(path), "--by", "day")
     assert result.exit_code == 0, result.output
     content = path.read_bytes()
     assert len(content) > 20_000
@@ -105,8 +88,8 @@ def test_plot_files(stats_db: str, tmp_path: Path, suffix: str) -> None:
             assert label in svg
 
 
-def test_plot_with_nothing_to_show(engine: Engine, tmp_path: Path) -> None:
-    path = plot_stats(stats_of(engine, language="de"), tmp_path / "empty.png")
+def test_plot_with_nothing_to_show(query_engine: Engine, tmp_path: Path) -> None:
+    path = plot_stats(stats_of(query_engine, language="de"), tmp_path / "empty.png")
     assert path.stat().st_size > 5_000
     with pytest.raises(ValueError, match="use a file name ending in .png or .svg"):
-        plot_stats(stats_of(engine), tmp_path / "chart.jpg")
+        plot_stats(stats_of(query_engine), tmp_path / "chart.jpg")
