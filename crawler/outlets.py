@@ -229,7 +229,7 @@ def load_outlets(extra: list[str | Path] | str | Path | None = None, *, defaults
     such as the local demo site's)."""
     merged: dict[str, dict[str, Any]] = {}
     origin: dict[str, str] = {}
-    defaults: dict[str, Any] = {}
+    shared: dict[str, Any] = {}
     for path in outlet_files(extra, defaults=defaults):
         data = _read_toml(path)
         unknown = set(data) - {"defaults", "outlets"}
@@ -243,7 +243,7 @@ def load_outlets(extra: list[str | Path] | str | Path | None = None, *, defaults
             raise OutletConfigError(path, None, f"defaults.{sorted(bad)[0]}", "unknown key (known: interval, jitter)")
         for key, value in file_defaults.items():
             parse_duration(value, path=path, outlet=None, key=f"defaults.{key}")
-        defaults.update(file_defaults)
+        shared.update(file_defaults)
         outlets = data.get("outlets", {})
         if not isinstance(outlets, dict):
             raise OutletConfigError(path, None, "outlets", "expected [outlets.<slug>] tables")
@@ -252,5 +252,5 @@ def load_outlets(extra: list[str | Path] | str | Path | None = None, *, defaults
                 raise OutletConfigError(path, slug, None, "expected a table of keys")
             merged.setdefault(slug, {}).update(raw)
             origin[slug] = str(path)
-    built = {slug: _build(slug, raw, defaults, origin[slug]) for slug, raw in merged.items()}
+    built = {slug: _build(slug, raw, shared, origin[slug]) for slug, raw in merged.items()}
     return {s: o for s, o in built.items() if include_disabled or o.enabled}
