@@ -149,22 +149,18 @@ def _details(session: Session, ids: Sequence[int], flt: ArticleFilter) -> dict[i
     copies = select(func.count()).where(copy.original_id == Article.id).scalar_subquery()
     query = (
         select(
-            Article.id, Outlet.slug, Outlet.name, Article.published_at, Article.language, Article.title,
-            Article.url, Article.description, Article.relevance_score, Article.is_relevant,
-            Article.story_id, Article.original_id, copies,
+            Article.id, Outlet.slug.label("outlet"), Outlet.name.label("outlet_name"), Article.published_at,
+            Article.language, Article.title, Article.url, Article.description, Article.relevance_score,
+            Article.is_relevant, Article.story_id, Article.original_id, copies.label("copies"),
         )
         .outerjoin(Outlet, Article.outlet_id == Outlet.id)
         .where(Article.id.in_(ids))
     )
-    search = None
     if flt.search is not None:
         query, search = filter_query(query, ArticleFilter(search=flt.search), session.get_bind().dialect.name)
         assert search is not None
-        query = query.add_columns(search.snippet)
-    found: dict[int, ArticleRow] = {}
-    for row in run_search_safely(session, query, flt):
-        found[row[0]] = ArticleRow(*row[:13], snippet=row[13] if search is not None else None)
-    return found
+        query = query.add_columns(search.snippet.label("snippet"))
+    return {row.id: ArticleRow(**row._asdict()) for row in run_search_safely(session, query, flt)}
 
 
 def iter_articles(session: Session, flt: ArticleFilter, *, sort: Sort | None = None,

@@ -24,11 +24,6 @@ from storage.story import delay_seconds
 
 Period = Literal["day", "week", "month"]
 PERIODS: tuple[Period, ...] = ("day", "week", "month")
-_SQLITE_BUCKETS = {
-    "day": ("date", ()),
-    "week": ("date", ("'weekday 0'", "'-6 days'")),
-    "month": ("strftime", ("'%Y-%m-01'",)),
-}
 
 
 @dataclass(slots=True)
@@ -103,10 +98,11 @@ def period_expression(by: Period, dialect: str) -> ColumnElement[Any]:
     if dialect == "postgresql":
         utc = func.timezone(literal_column("'UTC'"), Article.published_at)
         return func.to_char(func.date_trunc(literal_column(f"'{by}'"), utc), literal_column("'YYYY-MM-DD'"))
-    name, modifiers = _SQLITE_BUCKETS[by]
-    if name == "strftime":
-        return func.strftime(literal_column(modifiers[0]), Article.published_at)
-    return func.date(Article.published_at, *(literal_column(m) for m in modifiers))
+    if by == "month":
+        return func.strftime(literal_column("'%Y-%m-01'"), Article.published_at)
+    if by == "week":  # the Sunday on or after the day, minus six days: its Monday
+        return func.date(Article.published_at, literal_column("'weekday 0'"), literal_column("'-6 days'"))
+    return func.date(Article.published_at)
 
 
 def _outlet_figures(session: Session, flt: ArticleFilter, dialect: str) -> list[OutletFigures]:
@@ -175,6 +171,8 @@ def coverage_stats(session: Session, flt: ArticleFilter, by: Period = "week") ->
     Flows count the copies the filter selects (dates, language, relevance and search
     apply to the copy) whose original or copying outlet is among ``flt.outlets``.
     """
+    if by not in PERIODS:  # it becomes SQL text below, so only the three known words
+        raise ValueError(f"unknown period {by!r}: use one of {', '.join(PERIODS)}")
     dialect = session.get_bind().dialect.name
     outlets = _outlet_figures(session, flt, dialect)
     series = _series(session, flt, by, dialect)

@@ -54,6 +54,11 @@ def test_filters_narrow_the_figures(query_engine: Engine) -> None:
     assert empty.outlets == [] and empty.periods == [] and empty.flows == []
 
 
+def test_period_is_checked_before_it_becomes_sql(query_engine: Engine) -> None:
+    with pytest.raises(ValueError, match="unknown period"):
+        stats_of(query_engine, "week'); DROP TABLE article; --")
+
+
 def test_human_delay() -> None:
     assert [human_delay(s) for s in (None, 300, 5400, 86400 * 2.5, -7200)] == ["?", "5 min", "1.5 h", "2.5 d", "-2.0 h"]
 
