@@ -53,7 +53,8 @@ def render_story(view: StoryView, console: Console) -> None:
     meta = Table.grid(padding=(0, 2))
     meta.add_column(style="bold", no_wrap=True)
     meta.add_column(overflow="fold")
-    meta.add_row("outlet", f"{view.outlet_name or ''} ({view.outlet})")
+    named = view.outlet_name and view.outlet_name != view.outlet
+    meta.add_row("outlet", f"{view.outlet_name} ({view.outlet})" if named else str(view.outlet))
     for name in DETAIL_FIELDS:
         value = getattr(article, name)
         if value in (None, [], ""):
