@@ -1,28 +1,25 @@
-"""A database filled with the hand-counted article fixture, for the query, stats and
-PostgreSQL tests.
+"""A database filled with the hand-counted article fixture through ``newsmon import``,
+for the query, stats and PostgreSQL tests (loaded as a pytest plugin by conftest.py).
 
 ``tests/fixtures/query/articles.jsonl`` holds 40 articles from 7 outlets (34 English,
-5 Arabic, 1 French; one undated) of which 6 are reposts of 4 originals. The articles go
-through the storage pipeline (``save_article`` then the syndication linker), so the
-stories the tests see are the ones the linker finds, not ones written by hand.
+5 Arabic, 1 French; one undated) of which 6 are reposts of 4 originals. The import runs
+the real pipeline (relevance step, storage, syndication linker), so the relevance and
+the stories the tests see are the ones newsmon finds, not ones written by hand; the
+hand counts below say what it must find.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy import Engine
 
-from storage.articles import save_article
-from storage.db import open_database, session_factory
-from storage.records import ArticleRecord
+from storage.db import open_database
 from storage.stats import CoverageStats, Flow
-from storage.syndication.linker import link_article
 
 FIXTURE = Path(__file__).parent / "fixtures" / "query" / "articles.jsonl"
 # copy id -> original id, as written into the fixture (the linker must find exactly these)
@@ -60,27 +57,11 @@ FLOWS = [
 ]
 
 
-def fixture_records() -> list[ArticleRecord]:
-    records = []
-    for line in FIXTURE.read_text(encoding="utf-8").splitlines():
-        data = json.loads(line)
-        if "published_at" in data:
-            data["published_at"] = datetime.fromisoformat(data["published_at"])
-        records.append(ArticleRecord(**data))
-    return records
-
-
-def fill(engine: Engine) -> None:
-    with session_factory(engine)() as session, session.begin():
-        for record in fixture_records():
-            saved = save_article(session, record)
-            link_article(session, saved.article, changed=saved.text_changed)
-
-
 def filled_database(url: str) -> Engine:
-    engine = open_database(url)
-    fill(engine)
-    return engine
+    """The database at ``url`` after ``newsmon import`` of the fixture."""
+    result = newsmon(url, "import", str(FIXTURE))
+    assert result.exit_code == 0 and "40 lines: 40 new" in result.output, result.output
+    return open_database(url)
 
 
 @pytest.fixture(scope="session")
