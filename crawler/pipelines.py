@@ -23,12 +23,15 @@ from crawler.extraction import NotAnArticle, extract_article
 from crawler.items import FetchedPage
 from crawler.relevance import classify_record
 from crawler.workers import extraction_pool
-from storage.articles import ensure_outlet, save_article
+from storage.articles import SaveResult, ensure_outlet, save_article
+from storage.locking import lock_writers
 from storage.records import ArticleRecord
+from storage.retry import run_in_transaction
 from storage.syndication import link_article
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
+    from sqlalchemy.orm import Session
     from typing_extensions import Self
 
 logger = logging.getLogger(__name__)
@@ -76,6 +79,9 @@ class ExtractionPipeline:
             raise Rejected(item.url, result.reason, result.detail, item.status)
         if result.published_at is None and item.listed_published_at is not None:
             result.published_at = item.listed_published_at
+        since = getattr(spider, "since", None)
+        if since is not None and result.published_at is not None and result.published_at < since:
+            raise Rejected(item.url, "too_old", f"published {result.published_at:%Y-%m-%d}, before --since", item.status)
         return result
 
 
@@ -102,6 +108,14 @@ class RelevancePipeline:
         return item
 
 
+def store_record(session: Session, record: ArticleRecord) -> SaveResult:
+    """Save one article and link it into its story (the writers lock first: see storage.locking)."""
+    lock_writers(session)
+    result = save_article(session, record)
+    link_article(session, result.article, changed=result.text_changed)
+    return result
+
+
 class StoragePipeline:
     """Stores each article and links it to its syndication story, in one transaction."""
 
@@ -117,18 +131,16 @@ class StoragePipeline:
         spider = self.crawler.spider
         outlet = getattr(spider, "outlet", None)
         if outlet is not None:
-            with self.sessions.begin() as session:
-                ensure_outlet(session, outlet.slug, name=outlet.name, home_url=outlet.home,
-                              language=outlet.language, scope=outlet.scope)
+            run_in_transaction(self.sessions, lambda session: ensure_outlet(
+                session, outlet.slug, name=outlet.name, home_url=outlet.home, language=outlet.language,
+                scope=outlet.scope))
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleRecord):
             return item
         stats = self.crawler.stats
         try:
-            with self.sessions.begin() as session:
-                result = save_article(session, item)
-                link_article(session, result.article, changed=result.text_changed)
+            result = run_in_transaction(self.sessions, lambda session: store_record(session, item))
         except OperationalError as exc:
             # A full disk or a broken database file will fail every item: stop now, say why.
             logger.error("database write failed, stopping the crawl: %s", exc.orig)

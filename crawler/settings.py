@@ -62,6 +62,7 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.fetch.retry.BackoffRetryMiddleware": 550,
     "crawler.fetch.conditional.ConditionalRequestMiddleware": 560,
+    "crawler.fetch.redirects.RedirectLoopMiddleware": 650,
 }
 SPIDER_MIDDLEWARES = {
     "crawler.fetch.known.SkipKnownArticlesMiddleware": 800,

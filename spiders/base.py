@@ -44,6 +44,7 @@ class OutletSpider(scrapy.Spider):
                 raise ValueError(f"max_articles must be >= 0, got {max_articles!r}")
         self.allowed_domains = list(self.outlet.domains)
         self.scheduled_articles = 0
+        self.discovered: set[str] = set()
 
     # -- discover -------------------------------------------------------------------------
     def _source(self, url: str, callback: Any, kind: str, **meta: Any) -> Request:
@@ -99,8 +100,9 @@ class OutletSpider(scrapy.Spider):
     def follow_articles(self, listed: list[Listed], via: str) -> Iterator[Request]:
         stats = self.crawler.stats
         for entry in listed:
-            if not self.outlet.is_article_url(entry.url):
+            if not self.outlet.is_article_url(entry.url) or entry.url in self.discovered:
                 continue
+            self.discovered.add(entry.url)
             stats.inc_value("newsmon/discovered")
             if self.since and entry.published_at and entry.published_at < self.since:
                 stats.inc_value("newsmon/skipped/too_old")
@@ -133,18 +135,25 @@ class OutletSpider(scrapy.Spider):
             newsmon_signals.url_rejected, url=url, outlet=self.name, reason=reason, detail=detail, http_status=http_status,
         )
 
+    @staticmethod
+    def requested_url(request: Request) -> str:
+        """The URL discovery asked for, before any redirect."""
+        return request.meta.get("redirect_urls", [request.url])[0]
+
     def on_article_error(self, failure: Failure) -> None:
         reason, detail, status = classify_failure(failure)
-        self.logger.info("article failed: %s (%s: %s)", failure.request.url, reason, detail)  # type: ignore[attr-defined]
-        self.reject(failure.request.url, reason, detail, status)  # type: ignore[attr-defined]
+        url = self.requested_url(failure.request)  # type: ignore[attr-defined]
+        self.logger.info("article failed: %s (%s: %s)", url, reason, detail)
+        self.reject(url, reason, detail, status)
 
     def on_source_error(self, failure: Failure) -> None:
         reason, detail, status = classify_failure(failure)
         request = failure.request  # type: ignore[attr-defined]
+        url = self.requested_url(request)
         self.crawler.stats.inc_value("newsmon/source/failed")
         self.crawler.stats.set_value("newsmon/source/last_error", f"{reason}: {detail}")
-        self.logger.warning("%s %s failed: %s", request.meta.get("newsmon_source"), request.url, detail)
-        self.reject(request.url, reason, detail, status)
+        self.logger.warning("%s %s failed: %s", request.meta.get("newsmon_source"), url, detail)
+        self.reject(url, reason, detail, status)
 
 
 def build_spider_class(outlet: OutletConfig, base: type[OutletSpider] = OutletSpider) -> type[OutletSpider]:

@@ -48,8 +48,10 @@ def _is_declared_article(meta: PageMetadata) -> bool:
 def _listing_evidence(tree: HtmlElement, meta: PageMetadata, sources: list[HtmlElement],
                       paragraphs: list[str]) -> str | None:
     boxes = teaser_boxes(sources)
-    if len(boxes) >= _MIN_TEASER_BOXES and 2 * sum(map(len, boxes)) > len(sources):
-        return f"listing page: the text is excerpts from {len(boxes)} teaser boxes"
+    # A page that calls itself a "website" is a listing on less evidence: a tag page may hold one teaser.
+    min_boxes = 1 if meta.og_type == "website" and not _is_declared_article(meta) else _MIN_TEASER_BOXES
+    if len(boxes) >= min_boxes and 2 * sum(map(len, boxes)) > len(sources):
+        return f"listing page: the text is excerpts from {len(boxes)} teaser box{'es' if len(boxes) != 1 else ''}"
     prose = sum(1 for p in paragraphs if count_words(p) >= _PROSE_WORDS)
     if prose >= _MIN_PROSE_PARAGRAPHS:
         return None

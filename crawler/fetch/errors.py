@@ -30,11 +30,11 @@ def classify_failure(failure: Failure) -> tuple[str, str, int | None]:
         return reason, f"HTTP {status}", status
     if isinstance(exc, IgnoreRequest):
         message = str(exc)
-        if "redirection" in message:
+        if "redirection" in message or "redirect loop" in message:
             return "redirect_loop", message, None
         if "robots.txt" in message:
             return "robots_disallowed", message, None
-        if "larger than" in message or "max size" in message:
+        if "larger than" in message or "DOWNLOAD_MAXSIZE" in message:
             return "too_large", message, None
         return "ignored", message, None
     if isinstance(exc, (DownloadTimeoutError, tx_error.TimeoutError, tx_error.TCPTimedOutError)):
