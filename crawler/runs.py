@@ -19,6 +19,7 @@ from crawler.database import sessions_for
 from crawler.fetch.conditional import ConditionalRequestMiddleware
 from crawler.fetch.errors import TRANSIENT_REASONS
 from crawler.pipelines import Rejected
+from storage.retry import run_in_transaction
 from storage.runs import finish_run, record_rejection, start_run
 
 if TYPE_CHECKING:
@@ -86,9 +87,10 @@ class CrawlRunRecorder:
     def url_rejected(self, url: str, outlet: str, reason: str, detail: str, http_status: int | None) -> None:
         if reason in TRANSIENT_REASONS or reason.startswith("http_5"):
             self.transient_failures += 1
-        with self.sessions.begin() as session:
-            record_rejection(session, url, outlet_slug=outlet, reason=reason, detail=detail,
-                             http_status=http_status, run_id=self.run_id)
+        # another process may record the same URL at the same moment (unique url_key)
+        run_in_transaction(self.sessions, lambda session: record_rejection(
+            session, url, outlet_slug=outlet, reason=reason, detail=detail, http_status=http_status,
+            run_id=self.run_id))
 
     def item_dropped(self, item: Any, response: Any, exception: BaseException, spider: Spider) -> None:
         if isinstance(exception, Rejected):

@@ -9,6 +9,8 @@ database is opened, so every entry point sees the same schema.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,7 @@ from storage.location import database_url
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+MIGRATION_LOCK_KEY = 0x6E6D_0000  # a PostgreSQL advisory lock key, held while migrating
 
 
 class DatabaseError(Exception):
@@ -80,11 +83,29 @@ def schema_is_current(engine: Engine) -> bool:
     return current == set(script.get_heads())
 
 
+@contextmanager
+def _migration_lock(engine: Engine) -> Iterator[None]:
+    """On PostgreSQL, one process at a time migrates (workers starting together on a
+    fresh database would otherwise all try to create the tables)."""
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    with engine.connect() as conn:
+        conn.exec_driver_sql(f"SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})")
+        try:
+            yield
+        finally:
+            conn.exec_driver_sql(f"SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})")
+            conn.commit()
+
+
 def upgrade(engine: Engine) -> None:
     """Apply every pending migration (a no-op on a current schema)."""
     if schema_is_current(engine):
         return
-    command.upgrade(alembic_config(engine), "heads")
+    with _migration_lock(engine):
+        if not schema_is_current(engine):
+            command.upgrade(alembic_config(engine), "heads")
 
 
 def open_database(url: str | None = None, *, migrate: bool = True, **kwargs: Any) -> Engine:

@@ -12,9 +12,11 @@ from typing import TYPE_CHECKING
 
 from crawler.database import sessions_for
 from storage.models import SourceState, utcnow
+from storage.retry import run_in_transaction
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
+    from sqlalchemy.orm import Session
     from scrapy.http import Request, Response
     from typing_extensions import Self
 
@@ -66,9 +68,12 @@ class ConditionalRequestMiddleware:
         """Save the validators seen in this run; called by the run recorder on a clean finish."""
         if not self.pending:
             return 0
-        with self.sessions.begin() as session:
+        def save(session: Session) -> None:
             for state in self.pending.values():
                 session.merge(state)
+
+        # merge() is a read then an insert: a concurrent crawl may insert the same URL first
+        run_in_transaction(self.sessions, save)
         saved = len(self.pending)
         self.pending.clear()
         return saved

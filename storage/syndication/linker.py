@@ -22,6 +22,8 @@ from dataclasses import dataclass, field, replace
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from storage.articles import identity_keys
+from storage.locking import lock_keys, lock_stories, lock_writers
 from storage.models import Article, ArticleUrl, Outlet, SyndicationLink
 from storage.syndication.attribution import credited_sources, outlet_aliases
 from storage.syndication.fingerprint import Fingerprint, fingerprint
@@ -192,6 +194,9 @@ def _due_again(article_id: int, line_postings: dict[int, list[int]], story: dict
 def _link(session: Session, article: Article, *, index: bool) -> LinkResult:
     check = _Check(session, article)
     fp = check.fp
+    if index:  # concurrent writers of articles that could match wait here for each other
+        lock_keys(session, [*fp.anchors(), *fp.line_hashes, canonical_key(article),
+                            *identity_keys(article.url, article.canonical_url)])
     anchor_postings = postings(session, SyndicationAnchor, fp.anchors())
     own_lines = postings(session, SyndicationLine, fp.line_hashes)
     for holders in own_lines.values():
@@ -215,6 +220,7 @@ def _link(session: Session, article: Article, *, index: bool) -> LinkResult:
         verdict = verify(mine, theirs)
         if verdict is not None:
             verdicts.append(verdict)
+    lock_stories(session)
     before = neighbours(session, article.id)
     _replace_matches(session, article.id, verdicts)
     matched = [v.b for v in verdicts]
@@ -255,6 +261,7 @@ def rebuild_links(session: Session, *, batch: int = 500,
     order. Deterministic, so running it twice gives the same stories. ``on_batch`` is
     called with the number of articles done after every ``batch`` of them (the CLI
     commits there, so a large rebuild does not hold one huge transaction)."""
+    lock_writers(session, exclusive=True)
     session.execute(delete(SyndicationLink))
     session.execute(delete(SyndicationMatch))
     clear_index(session)
