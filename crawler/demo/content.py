@@ -69,10 +69,6 @@ class Story:
         if not self.last_sentence:
             object.__setattr__(self, "last_sentence", split_sentences(self.paragraphs[-1])[-1])
 
-    @property
-    def word_count(self) -> int:
-        return sum(len(p.split()) for p in self.paragraphs)
-
     def revised(self, **changes: object) -> Story:
         """A copy with ``changes``; first and last sentences are recomputed from the text."""
         return replace(self, first_sentence="", last_sentence="", **changes)  # type: ignore[arg-type]

@@ -164,7 +164,7 @@ class OutletSite:
         self.masthead = Masthead(
             slug=spec.slug, name=spec.name, base_url=base_url, language=spec.language, utc_offset=spec.utc_offset,
             nav=spec.nav, topics=spec.topics, footer=spec.footer, feed_path=spec.feeds[0].path if spec.feeds else "/",
-            twitter=spec.twitter, theme="#0a5", founded=spec.founded, tagline=spec.tagline, seed=seed,
+            twitter=spec.twitter, founded=spec.founded, tagline=spec.tagline,
         )
         self.newsroom = Newsroom(outlet=spec.slug, outlet_name=spec.outlet_mention or spec.name,
                                  language=spec.language, seed=seed)
@@ -195,8 +195,8 @@ class OutletSite:
 
     def story_entry(self, story: Story, **fields: object) -> Entry:
         """An entry for ``story``: an article, or an irrelevant one if the story is not Libya coverage."""
-        mention = load_material(story.language).topics.get(story.topic)
-        libya = story.relevant or bool(mention and mention.mention)
+        topic = load_material(story.language).topics.get(story.topic)
+        libya = story.relevant or bool(topic and topic.mention)  # tagged Libya by the outlet
         kind: PageKind = "article" if story.relevant else "irrelevant"
         entry = Entry(kind=kind, title=story.title, published=story.published, story=story, summary=story.standfirst,
                       image=story.figure.name, libya=libya)

@@ -121,7 +121,7 @@ def _mee_extras(site: OutletSite) -> list[Entry]:
         published=(DEMO_NOW - timedelta(days=2, hours=5)).replace(microsecond=0), summary=video_caption,
         image="mee-video-tripoli-gunfire", libya=True, path="/news/video-families-flee-gunfire-southern-tripoli",
         body=lambda s, en: PlainView(en.title, en.path, video_caption, video_body(s.masthead, caption=video_caption, duration="1:47"),
-                                     og_type="video.other", published=en.published, section=("Video", "/video")),
+                                     og_type="video.other", published=en.published),
     )
     gulf = site.newsroom.write("gulf", (DEMO_NOW - timedelta(days=4, hours=2)).replace(microsecond=0), index=900)
     sponsored = site.story_entry(gulf, kind="disallowed", title="Sponsored: " + gulf.title, libya=False,
@@ -284,7 +284,7 @@ def _lr_extras(site: OutletSite) -> list[Entry]:
 
     def gallery(s: OutletSite, en: Entry) -> PlainView:
         body = gallery_body(s.masthead, images=images, image_url=lambda n: s.spec.layout.image_url(s.masthead, n, "full"))
-        return PlainView(en.title, en.path, "Photos", body, published=en.published, section=("Gallery", "/category/gallery/"))
+        return PlainView(en.title, en.path, "Photos", body, published=en.published)
 
     return [Entry(kind="non_article", title="In pictures: Derna’s new bridges open over the valley",
                   published=(DEMO_NOW - timedelta(days=5, hours=3)).replace(microsecond=0), summary="Photos from Derna.",

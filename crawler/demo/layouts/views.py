@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from crawler.demo.content import Story
@@ -20,10 +20,8 @@ class Masthead:
     footer: tuple[tuple[str, str], ...]
     feed_path: str
     twitter: str
-    theme: str
     founded: int
     tagline: str
-    seed: int = 0
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -95,5 +93,3 @@ class PlainView:
     body_html: str
     og_type: str = "website"
     published: datetime | None = None
-    section: tuple[str, str] | None = None
-    extra: dict[str, str] = field(default_factory=dict)
