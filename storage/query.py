@@ -165,9 +165,10 @@ def _details(session: Session, ids: Sequence[int], flt: ArticleFilter) -> dict[i
 
 def iter_articles(session: Session, flt: ArticleFilter, *, sort: Sort | None = None,
                   limit: int | None = None) -> Iterator[ArticleRow]:
-    """Matching articles in ``sort`` order (default: best match for a search, else newest)."""
+    """Matching articles in ``sort`` order (default: best match for a search, else newest);
+    ``limit`` None or 0 means all, as ``--limit 0`` does."""
     sort = sort or ("rank" if flt.search is not None else "newest")
-    page = _page(session, flt, sort, limit)
+    page = _page(session, flt, sort, limit or None)
     for start in range(0, len(page), DETAIL_CHUNK):
         chunk = page[start:start + DETAIL_CHUNK]
         details = _details(session, [article_id for article_id, _ in chunk], flt)

@@ -79,11 +79,11 @@ def query_engine(query_db: str) -> Iterator[Engine]:
     engine.dispose()
 
 
-def newsmon(db_url: str, *args: str) -> Result:
-    """Run ``newsmon --db URL ARGS`` in-process (on a 200-column terminal) and return its result."""
+def newsmon(db_url: str, *args: str, columns: int = 200) -> Result:
+    """Run ``newsmon --db URL ARGS`` in-process (on a terminal ``columns`` wide) and return its result."""
     from crawler.cli import cli
 
-    return CliRunner(env={"COLUMNS": "200"}).invoke(cli, ["--db", db_url, *args], catch_exceptions=False)
+    return CliRunner(env={"COLUMNS": str(columns)}).invoke(cli, ["--db", db_url, *args], catch_exceptions=False)
 
 
 def check_fixture_stats(stats: CoverageStats) -> None:

@@ -69,6 +69,9 @@ def test_stats_command_text_and_json(query_db: str) -> None:
     for expected in ("Coverage per outlet", "Articles per week", "2026-01-05", "original \\ copied by",
                      "2 (1.5 h)", "1 (1.0 d)"):
         assert expected in text.output
+    narrow = newsmon(query_db, "stats", columns=80).output
+    assert "Articles per week, 2026-01-05 to 2026-02-09" in narrow
+    assert "libyaherald     █▄▄▄▄▄     2026-01-05: 2" in narrow  # a sparkline per outlet, then its busiest week
     data = json.loads(newsmon(query_db, "stats", "--by", "month", "--format", "json").stdout)
     assert data["periods"] == ["2026-01-01", "2026-02-01"]
     assert data["articles"]["libyaherald"] == [5, 2]

@@ -81,7 +81,7 @@ def articles_command(app: AppContext, filters: FilterOptions, sort: str | None, 
     with session_factory(app.engine)() as session:
         flt = article_filter(app, session, filters)
         try:
-            rows = list(iter_articles(session, flt, sort=sort, limit=limit or None))  # type: ignore[arg-type]
+            rows = list(iter_articles(session, flt, sort=sort, limit=limit))  # type: ignore[arg-type]
         except SearchQueryError as exc:
             raise click.ClickException(str(exc)) from None
     if fmt == "table":
