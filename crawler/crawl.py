@@ -6,11 +6,9 @@ spiders and pipelines through Scrapy's own command.
 
 from __future__ import annotations
 
-import logging
 import os
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import CrawlerProcess
@@ -21,9 +19,6 @@ from sqlalchemy import select
 from crawler.outlets import OutletConfig
 from storage.db import open_database, session_factory
 from storage.models import CrawlRun
-
-CONSOLE_FORMAT = "%(message)s"
-FILE_FORMAT = "%(asctime)s [%(name)s] %(levelname)s: %(message)s"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,30 +49,6 @@ def crawl_settings(db_url: str, outlet_files: list[str], *, default_outlets: boo
     for key, value in (overrides or {}).items():
         settings.set(key, value, priority="cmdline")
     return settings
-
-
-def configure_logging(*, console_level: int | None, log_file: Path | None, verbose: bool) -> None:
-    """newsmon's own lines on the console; Scrapy's (with any tracebacks) only in the log file
-    unless ``verbose``."""
-    root = logging.getLogger()
-    root.setLevel(logging.DEBUG if verbose else logging.INFO)
-    for handler in list(root.handlers):
-        root.removeHandler(handler)
-    if console_level is not None:
-        console = logging.StreamHandler()
-        console.setFormatter(logging.Formatter(CONSOLE_FORMAT if not verbose else FILE_FORMAT))
-        console.setLevel(logging.INFO if verbose else console_level)
-        if not verbose:
-            console.addFilter(lambda record: record.name.startswith("newsmon"))
-        root.addHandler(console)
-    if log_file is not None:
-        log_file.parent.mkdir(parents=True, exist_ok=True)
-        from logging.handlers import RotatingFileHandler
-
-        handler = RotatingFileHandler(log_file, maxBytes=10 * 1024 * 1024, backupCount=5, encoding="utf-8")
-        handler.setFormatter(logging.Formatter(FILE_FORMAT))
-        handler.setLevel(logging.INFO)
-        root.addHandler(handler)
 
 
 def run_crawl(settings: Settings, outlets: list[OutletConfig], *, since: date | None = None,

@@ -3,6 +3,11 @@
 trafilatura costs ~30-50 ms of CPU per page, ten times the rest of the crawl, so it runs
 in worker processes: the Twisted reactor keeps fetching while both cores extract.
 Workers start with ``forkserver`` so they never inherit the reactor's state.
+
+Workers belong to the crawl process: they ignore SIGINT/SIGTERM (a Ctrl-C or a
+process-group SIGTERM reaches the crawl process, which lets in-flight extractions finish
+and shuts the pool down), and exit on their own when the crawl process is gone (kill -9),
+instead of lingering forever with the forkserver.
 """
 
 from __future__ import annotations
@@ -10,8 +15,10 @@ from __future__ import annotations
 import atexit
 import multiprocessing
 import os
+import signal
+import time
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
-from threading import Lock
+from threading import Lock, Thread
 
 _pool: Executor | None = None
 _lock = Lock()
@@ -27,7 +34,24 @@ def worker_count(setting: int) -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _warm_up() -> None:
+ORPHAN_CHECK_SECONDS = 1.0
+
+
+def _exit_when_orphaned(crawl_pid: int) -> None:
+    while True:
+        time.sleep(ORPHAN_CHECK_SECONDS)
+        try:
+            os.kill(crawl_pid, 0)
+        except ProcessLookupError:
+            os._exit(0)
+        except PermissionError:
+            pass
+
+
+def _warm_up(crawl_pid: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    Thread(target=_exit_when_orphaned, args=(crawl_pid,), daemon=True, name="orphan-check").start()
     import crawler.extraction  # noqa: F401  (import trafilatura once per worker)
     import crawler.relevance  # noqa: F401
 
@@ -41,7 +65,10 @@ def extraction_pool(setting: int) -> Executor:
                 _pool = ThreadPoolExecutor(max_workers=1)
             else:
                 context = multiprocessing.get_context("forkserver")
-                _pool = ProcessPoolExecutor(max_workers=worker_count(setting), mp_context=context, initializer=_warm_up)
+                # Import the heavy modules once in the fork server, not once per worker.
+                context.set_forkserver_preload(["crawler.extraction", "crawler.relevance", "crawler.cli"])
+                _pool = ProcessPoolExecutor(max_workers=worker_count(setting), mp_context=context,
+                                            initializer=_warm_up, initargs=(os.getpid(),))
             atexit.register(shutdown_pool)
         return _pool
 

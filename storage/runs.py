@@ -11,7 +11,7 @@ import socket
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from storage.models import CrawlRun, RejectedUrl, utcnow
@@ -40,6 +40,18 @@ def finish_run(session: Session, run_id: int, *, status: str, finish_reason: str
     run.error = error
     run.stats = stats or {}
     return run
+
+
+def close_abandoned_runs(session: Session, outlet_slugs: list[str]) -> int:
+    """Mark the ``running`` runs of ``outlet_slugs`` as interrupted: called by a run that holds
+    these outlets' locks, so any such row belongs to a process that died (kill -9, reboot)."""
+    result = session.execute(
+        update(CrawlRun)
+        .where(CrawlRun.outlet_slug.in_(outlet_slugs), CrawlRun.status == "running")
+        .values(status="interrupted", finish_reason="abandoned",
+                error="the crawl process died before finishing (killed or rebooted)")
+    )
+    return result.rowcount or 0
 
 
 def record_rejection(session: Session, url: str, *, outlet_slug: str | None, reason: str,

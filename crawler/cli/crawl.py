@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from datetime import date
 from pathlib import Path
 
 import click
 
+from crawler import exit_codes
 from crawler.cli.app import AppContext, cli, pass_app
-from crawler.crawl import RunSummary, configure_logging, crawl_settings, run_crawl
+from crawler.crawl import RunSummary, crawl_settings, run_crawl
 from crawler.discovery.dates import parse_day
+from crawler.locking import LockHeld, OutletLocks
+from crawler.logs import configure_logging, process_tag
+from crawler.outlets import OutletConfig
+from storage.db import session_factory
 from storage.location import data_dir
+from storage.runs import close_abandoned_runs
 
-EXIT_OK = 0
-EXIT_PARTIAL = 1
-EXIT_NOTHING_CRAWLED = 3
+logger = logging.getLogger("newsmon.crawl")
 
 
 def parse_setting(values: tuple[str, ...]) -> dict[str, str]:
@@ -56,12 +61,14 @@ def report(summaries: list[RunSummary], *, show_table: bool, strict: bool) -> in
             click.echo(f"{s.outlet}: {s.failed} URL(s) failed (see `newsmon runs --failed`)", err=True)
     if show_table:
         click.echo(summary_table(summaries))
+    if any(s.status == "interrupted" for s in summaries):
+        return exit_codes.INTERRUPTED
     crawled = [s for s in summaries if s.status in ("ok", "partial")]
     if not crawled:
-        return EXIT_NOTHING_CRAWLED
+        return exit_codes.NOTHING_CRAWLED
     if strict and len(crawled) < len(summaries) or strict and any(s.status == "partial" for s in crawled):
-        return EXIT_PARTIAL
-    return EXIT_OK
+        return exit_codes.PARTIAL
+    return exit_codes.OK
 
 
 @cli.command("crawl")
@@ -80,8 +87,18 @@ def crawl_command(app: AppContext, outlet_names: tuple[str, ...], since: str | N
                   settings: tuple[str, ...]) -> None:
     """Crawl every configured outlet (or those named) into the database.
 
-    Exit status: 0 when outlets were crawled (1 with --strict if any outlet or URL
-    failed), 3 when no outlet could be crawled.
+    Safe to run from cron: quiet when not on a terminal, and a run never overlaps
+    another run of the same outlets (per-outlet locks in <data dir>/locks/). A run
+    only does new work: unchanged feeds cost a 304, stored articles are not fetched.
+
+    \b
+    Exit status:
+      0   outlets crawled (some URLs may have failed; see `newsmon runs --failed`)
+      1   with --strict: some outlet or URL failed; also configuration/database errors
+      2   usage error
+      3   no outlet could be crawled (every one unreachable)
+      4   interrupted (SIGTERM/SIGINT): what was fetched is stored, the next run resumes
+      75  another newsmon run holds the lock of one of these outlets; nothing was done
 
     Example: newsmon crawl --outlet libyaherald --since 2026-11-01
     """
@@ -89,9 +106,28 @@ def crawl_command(app: AppContext, outlet_names: tuple[str, ...], since: str | N
     day = since_option(since)
     interactive = sys.stderr.isatty() and not quiet
     configure_logging(console_level=20 if interactive else 40, verbose=verbose,
-                      log_file=Path(log_file) if log_file else data_dir() / "logs" / "newsmon.log")
+                      log_file=Path(log_file) if log_file else data_dir() / "logs" / "newsmon.log",
+                      tag=process_tag([o.slug for o in outlets]))
+    try:
+        # Taken before the database is opened: a refused run touches nothing.
+        with OutletLocks([o.slug for o in outlets]):
+            status = crawl_locked(app, outlets, day, max_articles, refresh, settings, interactive=interactive,
+                                  show_table=interactive or verbose, strict=strict)
+    except LockHeld as exc:
+        logger.error("%s; exiting", exc, extra={"outlet": exc.outlet})
+        status = exit_codes.LOCKED
+    raise SystemExit(status)
+
+
+def crawl_locked(app: AppContext, outlets: list[OutletConfig], day: date | None, max_articles: int | None,
+                 refresh: bool, settings: tuple[str, ...], *, interactive: bool, show_table: bool, strict: bool) -> int:
+    """The crawl proper, run while this process holds the outlets' locks; returns the exit status."""
+    with session_factory(app.engine).begin() as session:
+        abandoned = close_abandoned_runs(session, [o.slug for o in outlets])
+    if abandoned:
+        logger.info("marked %d run(s) left by a killed crawl as interrupted", abandoned)
     scrapy_settings = crawl_settings(app.db_url, app.outlet_files, default_outlets=app.default_outlets, refresh=refresh, overrides=parse_setting(settings))
     if not interactive:
         scrapy_settings.set("NEWSMON_PROGRESS_INTERVAL", 0, priority="cmdline")
     summaries = run_crawl(scrapy_settings, outlets, since=day, max_articles=max_articles)
-    raise SystemExit(report(summaries, show_table=interactive or verbose, strict=strict))
+    return report(summaries, show_table=show_table, strict=strict)
