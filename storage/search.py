@@ -23,8 +23,9 @@ MARK_START, MARK_END, ELLIPSIS = "\u27e6", "\u27e7", "\u2026"
 SNIPPET_WORDS = 16
 # bm25 weights of title, description and text: a match in the title counts most.
 FTS5_WEIGHTS = (10.0, 4.0, 1.0)
-FTS5_QUERY_ERRORS = ("fts5:", "unterminated string", "no such column", "unknown special query")
-PG_QUERY_ERRORS = ("syntax error in tsquery", "text-search query")
+# Errors the index raises about a query (never expected, since every term is quoted;
+# a safety net that must not hide other errors, hence the narrow prefixes).
+QUERY_ERRORS = ("fts5: syntax error", "syntax error in tsquery")
 
 fts_table = Table(
     SEARCH_TABLE, MetaData(),
@@ -109,7 +110,7 @@ def search_sql(query: SearchQuery, dialect: str) -> SearchSql:
 def explain_search_error(exc: DBAPIError, text: str) -> SearchQueryError | None:
     """A one-line error for a query the index refused; None when ``exc`` is about something else."""
     message = str(exc.orig) if exc.orig is not None else str(exc)
-    if any(marker in message for marker in FTS5_QUERY_ERRORS + PG_QUERY_ERRORS):
+    if any(marker in message for marker in QUERY_ERRORS):
         return SearchQueryError(f"malformed search query {text!r}: {message.splitlines()[0]} ({SYNTAX_HELP})")
     return None
 
