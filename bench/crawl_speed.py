@@ -1,0 +1,174 @@
+"""End-to-end crawl speed and memory vs. trafilatura alone, measured in one run.
+
+Serves the local demo site scaled to >= 1,000 article pages, then:
+
+1. downloads every article page once and times plain ``trafilatura.extract`` on them in
+   this process (one core): the "extraction alone" rate;
+2. times newsmon's own ``extract_article`` the same way (what the pipeline runs per page);
+3. runs ``newsmon crawl`` (fetch, extract in the process pool, classify, dedup, store into
+   a fresh SQLite file) and times it from process start to exit, sampling the resident
+   memory of the crawl process and its extraction workers;
+4. repeats 3 on a smaller site, so peak memory can be compared as the page count grows.
+
+Usage: python bench/crawl_speed.py [--per-outlet 150] [--small 40]
+Writes bench/results/crawl_speed.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import trafilatura
+
+from crawler.demo import DemoSite
+from crawler.extraction import NotAnArticle, extract_article
+
+RESULTS = Path(__file__).with_name("results")
+CRAWL_SETTINGS = (
+    "DOWNLOAD_DELAY=0", "AUTOTHROTTLE_ENABLED=0", "CONCURRENT_REQUESTS=32", "CONCURRENT_REQUESTS_PER_DOMAIN=32",
+    "NEWSMON_PROGRESS_INTERVAL=0",
+)
+
+
+@dataclass
+class CrawlResult:
+    pages: int
+    seconds: float
+    stored: int
+    peak_rss_mb: float
+
+
+def tree_rss_kb(root: int) -> int:
+    """Resident memory of ``root`` and all its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+            with open(f"/proc/{entry}/status") as fh:
+                rss[int(entry)] = next((int(line.split()[1]) for line in fh if line.startswith("VmRSS:")), 0)
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, []))
+    return total
+
+
+def article_pages(site: DemoSite) -> list[tuple[str, bytes]]:
+    pages = []
+    for page in site.expected:
+        if page.kind in ("article", "irrelevant") and page.outlet != "hostile":
+            with urllib.request.urlopen(page.url, timeout=30) as response:
+                pages.append((page.url, response.read()))
+    return pages
+
+
+def time_extraction(pages: list[tuple[str, bytes]], extractor) -> float:  # type: ignore[no-untyped-def]
+    start = time.process_time()
+    for url, body in pages:
+        extractor(url, body)
+    return time.process_time() - start
+
+
+def plain_trafilatura(url: str, body: bytes) -> None:
+    trafilatura.extract(body, url=url)
+
+
+def newsmon_extract(url: str, body: bytes) -> None:
+    try:
+        extract_article(body, url, outlet="bench")
+    except NotAnArticle:
+        pass
+
+
+def crawl(site: DemoSite, workdir: Path) -> CrawlResult:
+    workdir.mkdir(parents=True, exist_ok=True)
+    outlets = site.write_outlets(workdir / "outlets.toml")
+    db = workdir / "bench.db"
+    argv = [sys.executable, "-m", "crawler", "--db", f"sqlite:///{db}", "--outlets", str(outlets), "--no-default-outlets",
+            "crawl", "--quiet", "--log-file", str(workdir / "crawl.log")]
+    for setting in CRAWL_SETTINGS:
+        argv += ["-s", setting]
+    peak = 0
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not stop.is_set():
+            peak = max(peak, tree_rss_kb(proc.pid))
+            time.sleep(0.2)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, err = proc.communicate(timeout=3600)
+    seconds = time.perf_counter() - start
+    stop.set()
+    sampler.join()
+    if proc.returncode != 0:
+        raise SystemExit(f"crawl failed ({proc.returncode}): {err}")
+    with sqlite3.connect(db) as conn:
+        fetched, stored = conn.execute("SELECT SUM(fetched), SUM(stored) FROM crawl_run").fetchone()
+    return CrawlResult(pages=fetched, seconds=seconds, stored=stored, peak_rss_mb=peak / 1024)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--per-outlet", type=int, default=150, help="articles per outlet for the main run")
+    parser.add_argument("--small", type=int, default=40, help="articles per outlet for the memory comparison run")
+    args = parser.parse_args()
+    lines = [f"# Crawl speed ({os.cpu_count()} cores)", ""]
+    with tempfile.TemporaryDirectory() as tmp:
+        with DemoSite(articles_per_outlet=args.per_outlet, hostile=False) as site:
+            pages = article_pages(site)
+            plain_s = time_extraction(pages, plain_trafilatura)
+            ours_s = time_extraction(pages, newsmon_extract)
+            big = crawl(site, Path(tmp) / "big")
+        with DemoSite(articles_per_outlet=args.small, hostile=False) as site:
+            small = crawl(site, Path(tmp) / "small")
+    plain_rate, ours_rate = len(pages) / plain_s, len(pages) / ours_s
+    crawl_rate = big.pages / big.seconds
+    lines += [
+        f"Article pages on the site: {len(pages)} (mean {sum(len(b) for _, b in pages) / len(pages) / 1024:.0f} KB)", "",
+        "| measure | pages | seconds | pages/s | ratio to trafilatura alone |",
+        "|---|---:|---:|---:|---:|",
+        f"| plain trafilatura.extract, one process (CPU time) | {len(pages)} | {plain_s:.1f} | {plain_rate:.1f} | 1.00 |",
+        f"| newsmon extract_article, one process (CPU time) | {len(pages)} | {ours_s:.1f} | {ours_rate:.1f} | {ours_rate / plain_rate:.2f} |",
+        f"| newsmon crawl end to end (wall clock, incl. start-up) | {big.pages} | {big.seconds:.1f} | {crawl_rate:.1f} | {crawl_rate / plain_rate:.2f} |",
+        "",
+        f"End-to-end vs. newsmon's own extraction alone: {crawl_rate / ours_rate:.2f}x.",
+        "",
+        "| crawl | pages fetched | stored | peak RSS, crawl process + workers |",
+        "|---|---:|---:|---:|",
+        f"| {args.small} articles/outlet | {small.pages} | {small.stored} | {small.peak_rss_mb:.0f} MB |",
+        f"| {args.per_outlet} articles/outlet | {big.pages} | {big.stored} | {big.peak_rss_mb:.0f} MB |",
+        "",
+        f"Peak memory ratio (large / small crawl): {big.peak_rss_mb / small.peak_rss_mb:.2f} for "
+        f"{big.pages / max(small.pages, 1):.1f}x the pages.",
+    ]
+    report = "\n".join(lines)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "crawl_speed.md").write_text(report + "\n", encoding="utf-8")
+    print(report)
+
+
+if __name__ == "__main__":
+    main()
