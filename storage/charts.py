@@ -143,14 +143,14 @@ def plot_flows(ax: Axes, stats: CoverageStats, colours: dict[str, str]) -> None:
         label = f"{flow.copies} · {human_delay(flow.median_delay_seconds)}"
         ax.text(right - 0.01, t_top - height / 2, label, ha="right", va="center", fontsize=8.5, color="#222222",
                 bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
-    for names, tops, x, align, verb in ((sources, source_top, left, "right", "copied"), (targets, target_top, right + node_w, "left", "copies")):
+    for names, tops, source in ((sources, source_top, True), (targets, target_top, False)):
         for name, count in names.items():
             height = count * scale
-            node_x = x if align == "right" else right
-            ax.add_patch(FancyBboxPatch((node_x, tops[name] - height), node_w, height, boxstyle="square,pad=0",
-                                        facecolor=colours[name], edgecolor="none"))
-            text_x = x - 0.01 if align == "right" else x + 0.01
-            ax.text(text_x, tops[name] - height / 2, f"{name}\n{count} {verb}", ha=align, va="center", fontsize=10)
+            ax.add_patch(FancyBboxPatch((left if source else right, tops[name] - height), node_w, height,
+                                        boxstyle="square,pad=0", facecolor=colours[name], edgecolor="none"))
+            caption = f"{count} copied" if source else f"{count} {'copy' if count == 1 else 'copies'}"
+            ax.text(left - 0.01 if source else right + node_w + 0.01, tops[name] - height / 2, f"{name}\n{caption}",
+                    ha="right" if source else "left", va="center", fontsize=10)
     ax.text(left + node_w / 2, 1.0, "original by", ha="center", va="bottom", fontsize=9, color="#555555",
             transform=ax.transData)
     ax.text(right + node_w / 2, 1.0, "copied by", ha="center", va="bottom", fontsize=9, color="#555555",
