@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import struct
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable
 
 from storage.text import normalize_text
@@ -68,10 +69,34 @@ class Fingerprint:
         return sorted(h for h in self.shingles() if h % ANCHOR_SAMPLING == 0)
 
 
-def _shingles(words: list[str]) -> Iterable[int]:
-    if 0 < len(words) < SHINGLE_WORDS:
-        return [stable_hash(" ".join(words))]
-    return (stable_hash(" ".join(words[i : i + SHINGLE_WORDS])) for i in range(len(words) - SHINGLE_WORDS + 1))
+_MASK = (1 << 64) - 1
+_BASE = 0x100000001B3
+_BASE_OUT = pow(_BASE, SHINGLE_WORDS - 1, 1 << 64)
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_hash(word: str) -> int:
+    return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def _signed(value: int) -> int:
+    return value - (1 << 64) if value >> 63 else value
+
+
+def _shingles(words: list[str]) -> list[int]:
+    """Hashes of the 5-word windows, rolled over word hashes (a window costs a few integer
+    operations instead of a digest); a text of fewer words is one shingle."""
+    hashes = [_word_hash(w) for w in words]
+    h = 0
+    for value in hashes[:SHINGLE_WORDS]:
+        h = (h * _BASE + value) & _MASK
+    if not hashes:
+        return []
+    found = [_signed(h)]
+    for i in range(SHINGLE_WORDS, len(hashes)):
+        h = ((h - hashes[i - SHINGLE_WORDS] * _BASE_OUT) * _BASE + hashes[i]) & _MASK
+        found.append(_signed(h))
+    return found
 
 
 def fingerprint(title: str, text: str) -> Fingerprint:

@@ -79,6 +79,7 @@ class _Check:
     fp: Fingerprint = field(init=False)
     outlets: dict[int | None, Outlet | None] = field(default_factory=dict)
     profiles: dict[int, Side] = field(default_factory=dict)
+    keys: dict[int, set[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.fp = fingerprint(self.article.title, self.article.text)
@@ -98,13 +99,24 @@ class _Check:
                 weights[a] += 1 / len(others)
                 shared[a] += 1
         ranked = sorted(weights, key=lambda a: (-weights[a], a))[: 3 * MAX_CANDIDATES]
-        sizes = dict(self.session.execute(
-            select(SyndicationFingerprint.article_id, func.length(SyndicationFingerprint.anchors) / 8)
-            .where(SyndicationFingerprint.article_id.in_(ranked))
-        ).all()) if ranked else {}
+        sizes = {a: int(n) // 8 for a, n in self.session.execute(
+            select(SyndicationFingerprint.article_id, func.length(SyndicationFingerprint.anchors))
+            .where(SyndicationFingerprint.article_id.in_(ranked)))} if ranked else {}
         found = [a for a in ranked if a in sizes
-                 and shared[a] >= max(1.0, ANCHOR_SHARE * min(len(anchors), float(sizes[a])))][:MAX_CANDIDATES]
+                 and shared[a] >= max(1.0, ANCHOR_SHARE * min(len(anchors), sizes[a]))][:MAX_CANDIDATES]
         return found + [a for a in self.declared() if a != me and a not in found]
+
+    def url_keys(self, ids: Iterable[int]) -> dict[int, set[str]]:
+        """Every URL key each article was seen under, read in one query for all of them."""
+        missing = [i for i in ids if i not in self.keys]
+        for i in missing:
+            self.keys[i] = set()
+        if missing:
+            rows = self.session.execute(select(ArticleUrl.article_id, ArticleUrl.url_key)
+                                        .where(ArticleUrl.article_id.in_(missing)))
+            for i, key in rows:
+                self.keys[i].add(key)
+        return self.keys
 
     def declared(self) -> list[int]:
         """Articles this one names as canonical, and articles naming this one."""
@@ -112,8 +124,7 @@ class _Check:
         key = canonical_key(self.article)
         if key:
             found += list(self.session.scalars(select(ArticleUrl.article_id).where(ArticleUrl.url_key == key)))
-        own = self.session.scalars(select(ArticleUrl.url_key).where(ArticleUrl.article_id == self.article.id))
-        found += declaring_canonical(self.session, own)
+        found += declaring_canonical(self.session, self.url_keys([self.article.id])[self.article.id])
         return list(dict.fromkeys(found))
 
     def side(self, article: Article, fp: Fingerprint, boilerplate: frozenset[int]) -> Side:
@@ -123,7 +134,7 @@ class _Check:
                 self.outlets[article.outlet_id] = (
                     self.session.get(Outlet, article.outlet_id) if article.outlet_id is not None else None)
             outlet = self.outlets[article.outlet_id]
-            keys = set(self.session.scalars(select(ArticleUrl.url_key).where(ArticleUrl.article_id == article.id)))
+            keys = self.url_keys([article.id])[article.id]
             self.profiles[article.id] = Side(
                 article_id=article.id, outlet_id=article.outlet_id, fingerprint=fp, boilerplate=frozenset(),
                 credits=credited_sources(article.title, article.text),
@@ -207,7 +218,10 @@ def _link(session: Session, article: Article, *, index: bool) -> LinkResult:
         key = canonical_key(article)
         article.credited_source = credits[0] if credits else (url_host(key) if key else None)
         write_index(session, article, fp, key, anchor_postings, own_lines)
-    candidates = [c for c in (session.get(Article, a) for a in check.candidates(anchor_postings)) if c is not None]
+    wanted = check.candidates(anchor_postings)
+    loaded = {a.id: a for a in session.scalars(select(Article).where(Article.id.in_(wanted)))} if wanted else {}
+    candidates = [loaded[a] for a in wanted if a in loaded]
+    check.url_keys([article.id, *loaded])
     prints = {c.id: fingerprint(c.title, c.text) for c in candidates}
     line_postings = postings(session, SyndicationLine, {h for p in prints.values() for h in p.line_hashes})
     line_postings.update({h: holders + [article.id] for h, holders in own_lines.items()})

@@ -4,7 +4,8 @@ The measure is containment: the share of the shorter text's shingles found in th
 (a repost of the first 5 paragraphs of a 30-paragraph story is fully contained in it,
 with a Jaccard resemblance near 0.15). Boilerplate lines are left out before counting.
 False links are worse than missed ones, so a plain text match needs most of the shorter
-text *and* a long verbatim overlap; an attribution to the other article's outlet or a
+text *and* a long verbatim overlap (half of it when the overlap is some 150 words: a copy
+may add paragraphs of its own); an attribution to the other article's outlet or a
 rel=canonical pointing at it lowers the containment needed, never the overlap; texts
 under ~60 words link only with such evidence or a matching title, and almost whole.
 """
@@ -19,6 +20,8 @@ from storage.syndication.fingerprint import Fingerprint
 
 MIN_SHARED = 40
 CONTAINMENT = 0.7
+LONG_SHARED = 150
+LONG_CONTAINMENT = 0.5
 CREDITED_CONTAINMENT = 0.4
 SHORT_TEXT = 56
 SHORT_MIN_SHARED = 12
@@ -118,7 +121,8 @@ def verify(a: Side, b: Side) -> Verdict | None:
     if shorter < SHORT_TEXT:
         accepted = (credited or title) and shared >= SHORT_MIN_SHARED and containment >= SHORT_CONTAINMENT
     else:
-        accepted = shared >= MIN_SHARED and containment >= (CREDITED_CONTAINMENT if credited else CONTAINMENT)
+        needed = CREDITED_CONTAINMENT if credited else LONG_CONTAINMENT if shared >= LONG_SHARED else CONTAINMENT
+        accepted = shared >= MIN_SHARED and containment >= needed
     if not accepted and "canonical" in evidence:
         accepted = shared >= CANONICAL_MIN_SHARED and containment >= CANONICAL_CONTAINMENT
     if not accepted:
