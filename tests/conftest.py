@@ -16,8 +16,9 @@ import pytest
 if TYPE_CHECKING:
     from crawler.demo import DemoSite
 
-# fixtures of the hand-counted article database (query, stats and PostgreSQL tests)
-pytest_plugins = ["querydb"]
+# fixtures of the hand-counted article database (query, stats and PostgreSQL tests), and
+# of a schema / key prefix per test on the PostgreSQL and Redis servers
+pytest_plugins = ["querydb", "services"]
 
 REQUIRE_SERVICES = os.environ.get("NEWSMON_REQUIRE_SERVICES") == "1"
 PG_ADMIN_URL = os.environ.get("NEWSMON_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
