@@ -19,6 +19,7 @@ import argparse
 import itertools
 import json
 import random
+import sqlite3
 import subprocess
 import sys
 import time
@@ -75,6 +76,15 @@ def predictions(session, urls: dict[str, str]) -> tuple[list[dict], list[dict]]:
     return links, stories
 
 
+def index_bytes_per_article(db: Path) -> int:
+    """Pages of the syndication tables and indexes, per stored article (SQLite dbstat)."""
+    con = sqlite3.connect(db)
+    articles = con.execute("SELECT count(*) FROM article").fetchone()[0]
+    pages = con.execute("SELECT sum(pgsize) FROM dbstat WHERE name LIKE '%syndication%'").fetchone()[0]
+    con.close()
+    return round(pages / max(articles, 1))
+
+
 def score(data: Path, pred: Path, report: Path, errors: int) -> dict:
     cmd = [sys.executable, str(data / "score.py"), "--set", str(data), "--pred", str(pred), "--json", str(report)]
     if errors:
@@ -116,6 +126,8 @@ def main() -> None:
           f"({1000 * elapsed / max(summary.lines, 1):.1f} ms per text), {len(summary.errors)} bad lines")
     with sessions() as session:
         links, stories = predictions(session, urls)
+    index_bytes = index_bytes_per_article(db)
+    print(f"syndication index: {index_bytes} bytes per article on these texts")
     print(f"\n{'prediction':10} {'mode':8} {'view':5} {'precision':>9} {'recall':>7} {'F1':>6} {'tp':>5} {'fp':>4} {'fn':>4}")
     table = {}
     for name, rows in (("links", links), ("stories", stories)):
@@ -131,7 +143,8 @@ def main() -> None:
         if args.errors:
             print(RESULTS.joinpath(f"dedup_quality_{name}_score.txt").read_text().split("\nFP examples:")[-1])
     (RESULTS / "dedup_quality.json").write_text(json.dumps(
-        {"texts": summary.lines, "seconds": round(elapsed, 2), "scores": table}, indent=1))
+        {"texts": summary.lines, "seconds": round(elapsed, 2), "index_bytes_per_article": index_bytes,
+         "order": args.order, "rebuild": args.rebuild, "scores": table}, indent=1))
 
 
 if __name__ == "__main__":

@@ -510,3 +510,20 @@ def test_dedup_rebuild_command_is_idempotent(tmp_path: Path, db_url: str) -> Non
     assert first.stdout == "rebuilt: 4 articles, 1 stories with copies, 1 copies linked\n"
     assert newsmon(db_url, "dedup", "--rebuild").stdout == first.stdout
     assert json.loads(newsmon(db_url, "stories", "--format", "json").output) == before
+
+
+@pytest.mark.postgres
+def test_postgresql_finds_the_same_stories_as_sqlite(pg_url: str, tmp_path: Path) -> None:
+    rooms = [Newsroom(f"sqlite:///{tmp_path}/t.db"), Newsroom(pg_url)]
+    try:
+        for room in rooms:
+            _fill(room)
+        sqlite_room, pg_room = rooms
+        assert pg_room.stories() == sqlite_room.stories()
+        assert pg_room.snapshot() == sqlite_room.snapshot()
+        with pg_room.sessions.begin() as session:
+            rebuild_links(session)
+        assert pg_room.links() == sqlite_room.links()
+    finally:
+        for room in rooms:
+            room.engine.dispose()
