@@ -4,10 +4,9 @@ trafilatura costs ~30-50 ms of CPU per page, ten times the rest of the crawl, so
 in worker processes: the Twisted reactor keeps fetching while both cores extract.
 Workers start with ``forkserver`` so they never inherit the reactor's state.
 
-Workers belong to the crawl process: they ignore SIGINT/SIGTERM (a Ctrl-C or a
-process-group SIGTERM reaches the crawl process, which lets in-flight extractions finish
-and shuts the pool down), and exit on their own when the crawl process is gone (kill -9),
-instead of lingering forever with the forkserver.
+Workers belong to the crawl process: they ignore SIGINT/SIGTERM (see
+:mod:`crawler.forkserver_preload`), and exit on their own when the crawl process is gone
+(kill -9), instead of lingering forever with the forkserver.
 """
 
 from __future__ import annotations
@@ -49,6 +48,7 @@ def _exit_when_orphaned(crawl_pid: int) -> None:
 
 
 def _warm_up(crawl_pid: int) -> None:
+    # Inherited from the forkserver unless it was started elsewhere without our preload.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     Thread(target=_exit_when_orphaned, args=(crawl_pid,), daemon=True, name="orphan-check").start()
@@ -66,7 +66,8 @@ def extraction_pool(setting: int) -> Executor:
             else:
                 context = multiprocessing.get_context("forkserver")
                 # Import the heavy modules once in the fork server, not once per worker.
-                context.set_forkserver_preload(["crawler.extraction", "crawler.relevance", "crawler.cli"])
+                context.set_forkserver_preload(["crawler.forkserver_preload", "crawler.extraction",
+                                                "crawler.relevance", "crawler.cli"])
                 _pool = ProcessPoolExecutor(max_workers=worker_count(setting), mp_context=context,
                                             initializer=_warm_up, initargs=(os.getpid(),))
             atexit.register(shutdown_pool)

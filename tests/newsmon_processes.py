@@ -54,9 +54,13 @@ def wait_for(condition: Callable[[], T], what: str, timeout: float = 90) -> T:
         time.sleep(0.1)
 
 
-def stop(proc: subprocess.Popen[bytes], signum: int = signal.SIGTERM, timeout: float = 60) -> int:
-    """Send ``signum`` and wait for the process; kill its group and fail if it does not exit."""
-    proc.send_signal(signum)
+def stop(proc: subprocess.Popen[bytes], signum: int = signal.SIGTERM, timeout: float = 60, *, group: bool = False) -> int:
+    """Send ``signum`` (to the whole process group with ``group``, as a terminal's Ctrl-C or
+    systemd do) and wait for the process; kill its group and fail if it does not exit."""
+    if group:
+        os.killpg(proc.pid, signum)
+    else:
+        proc.send_signal(signum)
     try:
         return proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:

@@ -145,7 +145,9 @@ def test_an_interrupted_crawl_leaves_a_consistent_database_and_the_next_run_comp
                           output=tmp_path / "crawl.out")
     # One request at a time: when the third article is asked for, two have been fetched.
     wait_for(lambda: article_requests(site, OUTLET, seen) >= 3, "the crawl to fetch its first articles")
-    status = stop(crawl, signum)
+    # SIGTERM goes to the whole process group (as from systemd or a terminal): the extraction
+    # workers ignore it and finish what the crawl hands them while it shuts down.
+    status = stop(crawl, signum, group=signum == signal.SIGTERM)
     # Nothing of the crawl is left: no extraction worker outlives its crawl, even after kill -9.
     wait_for(lambda: not group_members(crawl.pid), "the crawl's worker processes to exit", timeout=30)
     stored = stored_keys(db_path, OUTLET)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
+from storage.jobstore import is_jobstore_table
 from storage.models import Base
 from storage.search import is_search_object
 
@@ -19,7 +20,7 @@ def run_migrations_online() -> None:
             connection=connection,
             target_metadata=target_metadata,
             render_as_batch=connection.dialect.name == "sqlite",
-            include_name=lambda name, type_, parent: not is_search_object(name, type_),
+            include_name=lambda name, type_, parent: not (is_search_object(name, type_) or is_jobstore_table(name, type_)),
         )
         with context.begin_transaction():
             context.run_migrations()
