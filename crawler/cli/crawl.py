@@ -11,6 +11,7 @@ import click
 
 from crawler import exit_codes
 from crawler.cli.app import AppContext, cli, pass_app
+from crawler.cli.frontier import redis_options, seed_frontier
 from crawler.crawl import RunSummary, crawl_settings, run_crawl
 from crawler.discovery.dates import parse_day
 from crawler.locking import LockHeld, OutletLocks
@@ -81,10 +82,14 @@ def report(summaries: list[RunSummary], *, show_table: bool, strict: bool) -> in
 @click.option("--strict", is_flag=True, help="Exit 1 when some outlet or URL failed.")
 @click.option("--log-file", type=click.Path(dir_okay=False), help="Log file [default: <data dir>/logs/newsmon.log].")
 @click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE", help="Override a Scrapy setting.")
+@redis_options(required=False)
+@click.option("--wait", is_flag=True, help="With --redis: wait until the workers have crawled everything queued.")
+@click.option("--timeout", type=click.FloatRange(min=0), metavar="SECONDS", help="With --wait: give up after this long.")
 @pass_app
 def crawl_command(app: AppContext, outlet_names: tuple[str, ...], since: str | None, max_articles: int | None,
                   refresh: bool, quiet: bool, verbose: bool, strict: bool, log_file: str | None,
-                  settings: tuple[str, ...]) -> None:
+                  settings: tuple[str, ...], redis_url: str | None, redis_prefix: str, wait: bool,
+                  timeout: float | None) -> None:
     """Crawl every configured outlet (or those named) into the database.
 
     Safe to run from cron: quiet when not on a terminal, and a run never overlaps
@@ -100,10 +105,22 @@ def crawl_command(app: AppContext, outlet_names: tuple[str, ...], since: str | N
       4   interrupted (SIGTERM/SIGINT): what was fetched is stored, the next run resumes
       75  another newsmon run holds the lock of one of these outlets; nothing was done
 
+    With --redis URL (or NEWSMON_REDIS_URL) nothing is fetched here: the outlets'
+    feeds, sitemaps and section pages are queued in the shared frontier, where
+    `newsmon worker` processes on any machine crawl them (--wait: until they are done).
+
     Example: newsmon crawl --outlet libyaherald --since 2026-11-01
     """
     outlets = app.select_outlets(outlet_names)
     day = since_option(since)
+    if redis_url:
+        if since or max_articles is not None or refresh:
+            raise click.UsageError("with --redis, give --since and --refresh to `newsmon worker` "
+                                   "(--max-articles has no distributed form)")
+        scrapy_settings = crawl_settings(app.db_url, app.outlet_files, default_outlets=app.default_outlets,
+                                         overrides=parse_setting(settings))
+        raise SystemExit(seed_frontier(scrapy_settings, redis_url, redis_prefix, outlets, wait=wait,
+                                       timeout=timeout, quiet=quiet))
     interactive = sys.stderr.isatty() and not quiet
     configure_logging(console_level=20 if interactive else 40, verbose=verbose,
                       log_file=Path(log_file) if log_file else data_dir() / "logs" / "newsmon.log",
