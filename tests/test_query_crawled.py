@@ -1,20 +1,19 @@
-"""The query commands on a database the real crawler filled: ``newsmon crawl`` of the local
-multi-outlet site in a subprocess, then search, listings, stories and stats checked
-against the site's ground truth and against the stored rows."""
+"""The query commands on a database the real crawler filled (the reference ``newsmon crawl``
+of the local multi-outlet site, tests/services.py): search, listings, stories and stats
+checked against the site's ground truth and against the stored rows."""
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 from sqlalchemy import func, select, text
 
-from conftest import crawl_args, run_newsmon
-from crawler.demo import DemoSite, ExpectedPage
+from crawler.demo import ExpectedPage
 from querydb import newsmon
+from services import Reference
 from storage.db import open_database, session_factory
 from storage.models import Article, Outlet
 from storage.query import articles
@@ -31,13 +30,9 @@ class Crawled:
 
 
 @pytest.fixture(scope="module")
-def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawled]:
-    tmp = tmp_path_factory.mktemp("crawled")
-    with DemoSite() as site:
-        db_url = f"sqlite:///{tmp / 'crawl.db'}"
-        result = run_newsmon(*crawl_args(), db_url=db_url, outlets=site.write_outlets(tmp / "outlets.toml"))
-        assert result.returncode == 0, result.stderr
-        yield Crawled(db_url, [e for e in site.expected if e.kind == "article"])
+def crawled(reference: Reference) -> Crawled:
+    """The reference crawl of the local site (tests/services.py), read only."""
+    return Crawled(f"sqlite:///{reference.db_path}", [e for e in reference.site.expected if e.kind == "article"])
 
 
 def test_every_crawled_article_is_found_by_its_first_words(crawled: Crawled) -> None:

@@ -1,16 +1,15 @@
 """The same queries on PostgreSQL: tsvector search through the GIN index, the views, the
-stats figures and the rebuild command, each test in its own schema of the real server."""
+stats figures and the rebuild command, each test in its own schema of the real server
+(``pg_url`` from tests/services.py)."""
 
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, text
 
-from conftest import PG_ADMIN_URL, require_service
 from querydb import COPIES, HAFTAR, HAFTAR_IN_TITLE, HAFTAR_ORIGINALS, check_fixture_stats, filled_database, newsmon
 from storage.db import session_factory
 from storage.query import ArticleFilter, articles, iter_articles
@@ -18,22 +17,6 @@ from storage.search import MARK_END, MARK_START, PG_SEARCH_INDEX, pg_search_vect
 from storage.stats import coverage_stats
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A URL whose search_path is a fresh schema, dropped afterwards."""
-    require_service("PostgreSQL", "127.0.0.1", 5432)
-    schema = f"q_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    try:
-        yield f"{PG_ADMIN_URL}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-        admin.dispose()
 
 
 @pytest.fixture
