@@ -6,13 +6,19 @@ from __future__ import annotations
 import os
 import re
 import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
+from alembic import command
+from click.testing import CliRunner
+
 from conftest import FAST_CRAWL_SETTINGS
+from crawler.cli import cli
 from crawler.demo import DemoSite
 from crawler.scheduling import job_id, open_job_store, stored_jobs
 from newsmon_processes import (
@@ -27,6 +33,7 @@ from newsmon_processes import (
     stored_keys,
     wait_for,
 )
+from storage.db import alembic_config, open_database
 
 OUTLET = "libyaherald"
 # Every crawl child gets the fast local-site settings, and one extraction worker (the
@@ -195,3 +202,43 @@ def test_a_crawl_over_its_time_limit_is_stopped_and_logged(daemon: Daemon) -> No
                      r"1 failure\(s\) in a row", text)
     for child in child_pids(text, "hostile"):
         assert group_members(child) == []
+
+
+def test_a_crawl_of_an_outlet_a_cron_run_is_crawling_waits_for_its_next_turn(daemon: Daemon) -> None:
+    holder = subprocess.Popen(  # stands in for a cron run holding the outlet's lock
+        [sys.executable, "-c", "import sys, time\nfrom crawler.locking import OutletLocks\n"
+         f"OutletLocks([{OUTLET!r}]).acquire()\nprint('locked', flush=True)\ntime.sleep(600)"],
+        stdout=subprocess.PIPE, text=True, env={**os.environ, "NEWSMON_DATA_DIR": str(daemon.data)})
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        proc, output = daemon.start("--outlet", OUTLET)
+        try:
+            wait_for(lambda: f"[{OUTLET}] newsmon.schedule: skipped: another newsmon run holds the outlet's lock"
+                     in output.read_text(), "the locked outlet to be skipped")
+            holder.kill()
+            wait_for(lambda: f"[{OUTLET}] newsmon.schedule: crawl finished" in output.read_text(),
+                     "a crawl once the lock is free")
+        finally:
+            assert stop(proc) == 0
+    finally:
+        holder.kill()
+        holder.wait()
+    assert "failure(s) in a row" not in output.read_text(), "a locked outlet is not a failing one"
+
+
+def test_the_job_store_table_stays_out_of_alembic_autogenerate(tmp_path: Path) -> None:
+    db_url = f"sqlite:///{tmp_path / 'newsmon.db'}"
+    engine = open_database(db_url)
+    open_job_store(db_url).shutdown()  # creates APScheduler's table
+    command.check(alembic_config(engine))  # raises if autogenerate would drop it
+
+
+@pytest.mark.parametrize(("option", "value", "message"), [
+    ("--interval", "0", "must be more than zero"),
+    ("--time-limit", "5x", "expected a duration like 30m, 2h or 0.5s"),
+])
+def test_bad_durations_are_usage_errors(outlets: Path, tmp_path: Path, option: str, value: str, message: str) -> None:
+    result = CliRunner().invoke(cli, ["--db", f"sqlite:///{tmp_path / 'x.db'}", "--outlets", str(outlets),
+                                      "--no-default-outlets", "schedule", option, value])
+    assert result.exit_code == 2 and message in result.output
+    assert not (tmp_path / "x.db").exists()

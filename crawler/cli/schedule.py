@@ -24,17 +24,23 @@ from storage.run_history import latest_runs
 
 
 class Duration(click.ParamType):
-    """``30m``, ``2h``, ``0.5s`` or a number of seconds."""
+    """``30m``, ``2h``, ``0.5s`` or a number of seconds (more than zero unless ``zero_ok``)."""
 
     name = "DURATION"
+
+    def __init__(self, *, zero_ok: bool = False):
+        self.zero_ok = zero_ok
 
     def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> timedelta:
         if isinstance(value, timedelta):
             return value
         try:
-            return parse_duration(value, path="", outlet=None, key="")
+            duration = parse_duration(value, path="", outlet=None, key="")
         except OutletConfigError:
             self.fail(f"expected a duration like 30m, 2h or 0.5s, got {value!r}", param, ctx)
+        if not duration and not self.zero_ok:
+            self.fail("must be more than zero", param, ctx)
+        return duration
 
 
 DURATION = Duration()
@@ -69,7 +75,7 @@ def jobs_table(app: AppContext, jobstore: str, names: tuple[str, ...]) -> Table:
 @click.option("--outlet", "-o", "outlet_names", multiple=True, metavar="NAME", help="Schedule only this outlet (repeatable).")
 @click.option("--list", "list_jobs", is_flag=True, help="Show the jobs with their next run time, and exit.")
 @click.option("--interval", type=DURATION, help="Crawl every outlet this often, whatever the outlet files say (30m, 0.5s).")
-@click.option("--jitter", type=DURATION, help="Delay each run by up to this much, whatever the outlet files say.")
+@click.option("--jitter", type=Duration(zero_ok=True), help="Delay each run by up to this much, whatever the outlet files say.")
 @click.option("--time-limit", type=DURATION, default="1h", show_default=True,
               help="Stop a crawl that runs longer (SIGTERM, then SIGKILL after --stop-timeout).")
 @click.option("--stop-timeout", type=DURATION, default="30s", show_default=True,
