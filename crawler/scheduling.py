@@ -117,7 +117,11 @@ def _interval_trigger(interval: timedelta, jitter: timedelta) -> IntervalTrigger
 
 @dataclass(frozen=True, slots=True)
 class OutletTiming:
-    """When an outlet is crawled: its interval and jitter (from its configuration or overridden)."""
+    """When an outlet is crawled: its interval and jitter (from its configuration or overridden).
+
+    The jitter is capped at the interval, so a short ``--interval`` is not swamped by the
+    configured jitter (``5m`` by default).
+    """
 
     slug: str
     interval: timedelta
@@ -125,8 +129,8 @@ class OutletTiming:
 
     @classmethod
     def of(cls, outlet: OutletConfig, interval: timedelta | None = None, jitter: timedelta | None = None) -> OutletTiming:
-        return cls(outlet.slug, interval if interval is not None else outlet.interval,
-                   jitter if jitter is not None else outlet.jitter)
+        interval = interval if interval is not None else outlet.interval
+        return cls(outlet.slug, interval, min(jitter if jitter is not None else outlet.jitter, interval))
 
 
 def _same_timing(job: Job, timing: OutletTiming) -> bool:

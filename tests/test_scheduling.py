@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -20,7 +21,8 @@ from click.testing import CliRunner
 from conftest import FAST_CRAWL_SETTINGS
 from crawler.cli import cli
 from crawler.demo import DemoSite
-from crawler.scheduling import job_id, open_job_store, stored_jobs
+from crawler.outlets import load_outlets
+from crawler.scheduling import OutletTiming, job_id, open_job_store, stored_jobs
 from newsmon_processes import (
     dead_outlet_toml,
     expected_keys,
@@ -242,3 +244,13 @@ def test_bad_durations_are_usage_errors(outlets: Path, tmp_path: Path, option: s
                                       "--no-default-outlets", "schedule", option, value])
     assert result.exit_code == 2 and message in result.output
     assert not (tmp_path / "x.db").exists()
+
+
+def test_overrides_and_the_jitter_never_exceeding_the_interval(outlets: Path) -> None:
+    outlet = load_outlets(outlets, defaults=False)[OUTLET]
+    assert (outlet.interval, outlet.jitter) == (timedelta(seconds=0.5), timedelta(0)), "from the file's [defaults]"
+    configured = replace(outlet, interval=timedelta(hours=1), jitter=timedelta(minutes=5))
+    assert OutletTiming.of(configured) == OutletTiming(OUTLET, timedelta(hours=1), timedelta(minutes=5))
+    assert OutletTiming.of(configured, timedelta(seconds=2)) == OutletTiming(OUTLET, timedelta(seconds=2),
+                                                                            timedelta(seconds=2))
+    assert OutletTiming.of(configured, None, timedelta(0)).jitter == timedelta(0)
