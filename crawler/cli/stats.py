@@ -13,7 +13,6 @@ from rich.table import Table
 
 from crawler.cli.app import AppContext, cli, pass_app
 from crawler.cli.filters import FilterOptions, article_filter, filter_options
-from storage.charts import PLOT_FORMATS, plot_stats
 from storage.db import session_factory
 from storage.formats import plain_row, plain_value
 from storage.search_query import SearchQueryError
@@ -122,6 +121,9 @@ def stats_command(app: AppContext, filters: FilterOptions, by: str, plot_path: P
     Examples: newsmon stats --since 2026-01-01 --by month;
     newsmon stats --search Haftar --plot haftar.png
     """
+    # matplotlib takes half a second to import: only commands that plot pay for it.
+    from storage.charts import PLOT_FORMATS, plot_stats
+
     if plot_path is not None and plot_path.suffix.lower() not in PLOT_FORMATS:
         raise click.BadParameter(f"{plot_path.name!r}: use a file name ending in {' or '.join(PLOT_FORMATS)}",
                                  param_hint="--plot")
