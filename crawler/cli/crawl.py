@@ -67,7 +67,7 @@ def report(summaries: list[RunSummary], *, show_table: bool, strict: bool) -> in
     crawled = [s for s in summaries if s.status in ("ok", "partial")]
     if not crawled:
         return exit_codes.NOTHING_CRAWLED
-    if strict and len(crawled) < len(summaries) or strict and any(s.status == "partial" for s in crawled):
+    if strict and any(s.status != "ok" for s in summaries):
         return exit_codes.PARTIAL
     return exit_codes.OK
 
