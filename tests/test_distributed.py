@@ -27,7 +27,7 @@ from crawler.distributed.frontier import LEASE_META, Frontier, FrontierKeys, Lea
 from crawler.distributed.politeness import DomainSlots
 from crawler.distributed.seed import outlet_spider, start_requests
 from crawler.distributed.settings import frontier_settings
-from services import ONE_EXTRACTOR, Reference, RedisSpace, fetched, stored
+from services import ONE_EXTRACTOR, PATIENT, Reference, RedisSpace, fetched, stored
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 WORKER_SETTINGS = (*FAST_CRAWL_SETTINGS, "NEWSMON_LEASE_TICK=0.5", "NEWSMON_LEASE_TTL=3")
@@ -39,7 +39,7 @@ def newsmon_argv(db_url: str, outlets: Path, *args: str) -> list[str]:
 
 def with_settings(*args: str) -> list[str]:
     out = list(args)
-    for setting in (*WORKER_SETTINGS, ONE_EXTRACTOR[1]):
+    for setting in (*WORKER_SETTINGS, ONE_EXTRACTOR[1], PATIENT[1]):
         out += ["-s", setting]
     return out
 

@@ -19,7 +19,7 @@ from sqlalchemy import Engine, select, text
 
 from conftest import crawl_args, run_newsmon
 from crawler.imports import parse_line
-from services import ONE_EXTRACTOR, Reference, page_of, stored
+from services import ONE_EXTRACTOR, PATIENT, Reference, page_of, stored
 from storage.articles import ensure_outlet, save_article
 from storage.copy import copied_tables
 from storage.db import alembic_config, open_database, schema_is_current, session_factory
@@ -54,7 +54,7 @@ def test_migrations_go_up_down_and_up_again(pg_url: str) -> None:
 
 def test_crawl_into_postgres_stores_what_sqlite_stores_and_every_command_works(
         pg_url: str, reference: Reference) -> None:
-    result = run_newsmon(*crawl_args(), db_url=pg_url, outlets=reference.outlets)
+    result = run_newsmon(*crawl_args(*PATIENT), db_url=pg_url, outlets=reference.outlets)
     assert result.returncode == 0, result.stderr
     found = stored(pg_url)
     assert found == reference.stored
@@ -85,7 +85,7 @@ def test_two_crawls_at_once_store_every_article_once(pg_url: str, reference: Ref
     """Two crawler processes (as on two machines: own data directories, so no shared
     outlet lock) fetch the same site into one database at the same time."""
     argv = [sys.executable, "-m", "crawler", "--db", pg_url, "--outlets", str(reference.outlets),
-            "--no-default-outlets", *crawl_args(*ONE_EXTRACTOR)]
+            "--no-default-outlets", *crawl_args(*ONE_EXTRACTOR, *PATIENT)]
     crawls = []
     for name in ("a", "b"):
         env = {**os.environ, "NEWSMON_DATA_DIR": str(tmp_path / name)}

@@ -72,6 +72,13 @@ class LeasedScheduler(Scheduler):
         slot = getattr(self.crawler.engine, "_slot", None)
         return slot.inprogress if slot is not None else set()
 
+    def _wake_engine(self) -> None:
+        """An idle engine asks its scheduler again only every 5 s; work another worker
+        queued meanwhile should start now (Scrapy has no public call for this)."""
+        slot = getattr(self.crawler.engine, "_slot", None)
+        if slot is not None and slot.closing is None:
+            slot.nextcall.schedule()
+
     def tick(self) -> None:
         try:
             active = self._in_progress()
@@ -79,6 +86,8 @@ class LeasedScheduler(Scheduler):
                 if request not in active:
                     self.queue.release(lease)
             requeued = self.queue.frontier.requeue()
+            if len(self.queue):
+                self._wake_engine()
         except RedisError as exc:
             logger.warning("frontier unreachable: %s", exc)
             return

@@ -6,7 +6,10 @@ deployment, so several deployments (or test runs) share one Redis server. The
 per-domain delay moves to Redis too (:mod:`crawler.distributed.politeness`): the
 process-local DOWNLOAD_DELAY becomes the shared ``NEWSMON_DOMAIN_DELAY`` and
 AutoThrottle, whose adaptive delay would only hold within one worker, is turned off.
-Workers do not start the outlets' discovery: ``newsmon crawl --redis`` queues it.
+Workers do not start the outlets' discovery: ``newsmon crawl --redis`` queues it. A
+worker runs one crawler per outlet and takes from the frontier only what that crawler
+can download at once (CONCURRENT_REQUESTS = CONCURRENT_REQUESTS_PER_DOMAIN), so the
+other workers get their share instead of finding the queue emptied into one process.
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ def frontier_settings(settings: Settings, redis_url: str, *, prefix: str = DEFAU
     put("NEWSMON_WORKER_IDLE_TIMEOUT", -1.0 if idle_timeout is None else idle_timeout)
     if settings.get("NEWSMON_DOMAIN_DELAY") is None:
         put("NEWSMON_DOMAIN_DELAY", settings.getfloat("DOWNLOAD_DELAY"))
+    put("CONCURRENT_REQUESTS", settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"))
     put("DOWNLOAD_DELAY", 0)
     put("AUTOTHROTTLE_ENABLED", False)
     downloader = settings.getdict("DOWNLOADER_MIDDLEWARES")
