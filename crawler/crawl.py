@@ -17,6 +17,7 @@ from scrapy.utils.project import get_project_settings
 from sqlalchemy import select
 
 from crawler.outlets import OutletConfig
+from crawler.workers import warm_pool
 from storage.db import open_database, session_factory
 from storage.models import CrawlRun
 
@@ -63,6 +64,7 @@ def run_crawl(settings: Settings, outlets: list[OutletConfig], *, since: date | 
         crawler = process.create_crawler(outlet.slug)
         crawlers.append(crawler)
         process.crawl(crawler, since=since, max_articles=max_articles)
+    warm_pool(settings.getint("NEWSMON_EXTRACT_WORKERS"), db_url)
     process.start()
     run_ids = [c.stats.get_value("newsmon/run_id") for c in crawlers]
     with session_factory(engine)() as session:

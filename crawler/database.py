@@ -9,7 +9,7 @@ from scrapy.settings import BaseSettings
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage.db import open_database, session_factory
+from storage.db import make_engine, open_database, session_factory
 from storage.location import database_url
 
 
@@ -19,14 +19,30 @@ def _engine(url: str) -> Engine:
 
 
 def engine_for(settings: BaseSettings) -> Engine:
-    return _engine(database_url(settings.get("NEWSMON_DATABASE_URL")))
+    return _engine(crawl_database_url(settings))
 
 
 @lru_cache(maxsize=None)
-def _sessions(url: str) -> sessionmaker[Session]:
+def sessions_for_url(url: str) -> sessionmaker[Session]:
+    """A session factory on ``url``, one per process (pool workers open their own)."""
     return session_factory(_engine(url))
+
+
+def crawl_database_url(settings: BaseSettings) -> str:
+    return database_url(settings.get("NEWSMON_DATABASE_URL"))
 
 
 def sessions_for(settings: BaseSettings) -> sessionmaker[Session]:
     """A session factory on the crawl's database, schema upgraded on first use."""
-    return _sessions(database_url(settings.get("NEWSMON_DATABASE_URL")))
+    return sessions_for_url(crawl_database_url(settings))
+
+
+@lru_cache(maxsize=None)
+def _readers(url: str) -> sessionmaker[Session]:
+    _engine(url)  # the schema is upgraded by the writing engine first
+    return session_factory(make_engine(url, read_only=True))
+
+
+def readers_for(settings: BaseSettings) -> sessionmaker[Session]:
+    """Sessions for lookups only (known URLs, feed validators): they never wait for a writer."""
+    return _readers(crawl_database_url(settings))

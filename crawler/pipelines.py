@@ -1,5 +1,11 @@
 """Item pipelines: extract (100) -> classify relevance (200) -> dedup and store (300).
 
+Extraction and storage (with its syndication check) are the CPU-heavy stages, so both
+run in the worker process pool (:mod:`crawler.workers`): the reactor thread only
+fetches and hands items over, and every core does pipeline work. Each pool worker opens
+its own database engine; SQLite's ``BEGIN IMMEDIATE`` and PostgreSQL's writer locks
+(:mod:`storage.locking`) keep concurrent stores consistent.
+
 Each stage either completes the item or rejects it with a :class:`Rejected` reason,
 which the run recorder persists with the URL (``rejected_url``) so a user can see why
 a page is not in the database.
@@ -12,17 +18,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 from sqlalchemy.exc import OperationalError
 
-from crawler.database import sessions_for
+from crawler.database import crawl_database_url, sessions_for, sessions_for_url
 from crawler.extraction import NotAnArticle, extract_article
 from crawler.items import FetchedPage
 from crawler.relevance import classify_record
-from crawler.workers import extraction_pool
+from crawler.workers import worker_pool
 from storage.articles import SaveResult, ensure_outlet, save_article
 from storage.locking import lock_writers
 from storage.records import ArticleRecord
@@ -74,7 +81,7 @@ class ExtractionPipeline:
         if len(item.body) > self.max_bytes:
             raise Rejected(item.url, "too_large", f"{len(item.body)} bytes", item.status)
         loop = asyncio.get_running_loop()
-        result = await loop.run_in_executor(extraction_pool(self.workers), _extract, item, language, self.max_bytes)
+        result = await loop.run_in_executor(worker_pool(self.workers), _extract, item, language, self.max_bytes)
         if isinstance(result, NotAnArticle):
             raise Rejected(item.url, result.reason, result.detail, item.status)
         if result.published_at is None and item.listed_published_at is not None:
@@ -116,12 +123,31 @@ def store_record(session: Session, record: ArticleRecord) -> SaveResult:
     return result
 
 
+@dataclass(frozen=True, slots=True)
+class StoreOutcome:
+    """What a worker's store did: a save status, or the database error that must stop the crawl."""
+
+    status: str | None = None
+    fatal: str | None = None
+
+
+def _store(record: ArticleRecord, db_url: str) -> StoreOutcome:
+    """Worker-side call: one transaction, retried on a lost race; errors come back as values."""
+    try:
+        result = run_in_transaction(sessions_for_url(db_url), lambda session: store_record(session, record))
+    except OperationalError as exc:
+        return StoreOutcome(fatal=str(exc.orig))
+    return StoreOutcome(status=result.status)
+
+
 class StoragePipeline:
     """Stores each article and links it to its syndication story, in one transaction."""
 
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
         self.sessions = sessions_for(crawler.settings)
+        self.db_url = crawl_database_url(crawler.settings)
+        self.workers = crawler.settings.getint("NEWSMON_EXTRACT_WORKERS")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -135,17 +161,17 @@ class StoragePipeline:
                 session, outlet.slug, name=outlet.name, home_url=outlet.home, language=outlet.language,
                 scope=outlet.scope))
 
-    def process_item(self, item: Any) -> Any:
+    async def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleRecord):
             return item
         stats = self.crawler.stats
-        try:
-            result = run_in_transaction(self.sessions, lambda session: store_record(session, item))
-        except OperationalError as exc:
+        loop = asyncio.get_running_loop()
+        outcome = await loop.run_in_executor(worker_pool(self.workers), _store, item, self.db_url)
+        if outcome.fatal is not None:
             # A full disk or a broken database file will fail every item: stop now, say why.
-            logger.error("database write failed, stopping the crawl: %s", exc.orig)
-            stats.set_value("newsmon/store/fatal", str(exc.orig))
+            logger.error("database write failed, stopping the crawl: %s", outcome.fatal)
+            stats.set_value("newsmon/store/fatal", outcome.fatal)
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="database_error"))
-            raise DropItem(f"database error: {exc.orig}") from None
-        stats.inc_value(f"newsmon/stored/{result.status}")
+            raise DropItem(f"database error: {outcome.fatal}")
+        stats.inc_value(f"newsmon/stored/{outcome.status}")
         return item

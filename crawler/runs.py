@@ -10,6 +10,7 @@ crawl``'s summary can read it. A run's status is ``ok``, ``partial`` (some URLs 
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
@@ -64,11 +65,19 @@ def run_status(stats: dict[str, Any], finish_reason: str) -> tuple[str, str | No
 
 
 class CrawlRunRecorder:
+    """Writes the run row and rejected URLs.
+
+    Rejections are written by one background thread: a write waits for the database's
+    write lock, which the pipeline's storing workers hold most of the time, and the
+    reactor thread must not wait with it. The thread is drained before the run closes.
+    """
+
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
         self.sessions = sessions_for(crawler.settings)
         self.run_id: int | None = None
         self.transient_failures = 0
+        self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsmon-rejections")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -87,10 +96,16 @@ class CrawlRunRecorder:
     def url_rejected(self, url: str, outlet: str, reason: str, detail: str, http_status: int | None) -> None:
         if reason in TRANSIENT_REASONS or reason.startswith("http_5"):
             self.transient_failures += 1
-        # another process may record the same URL at the same moment (unique url_key)
-        run_in_transaction(self.sessions, lambda session: record_rejection(
-            session, url, outlet_slug=outlet, reason=reason, detail=detail, http_status=http_status,
-            run_id=self.run_id))
+        self.writer.submit(self._write_rejection, url, outlet, reason, detail, http_status)
+
+    def _write_rejection(self, url: str, outlet: str, reason: str, detail: str, http_status: int | None) -> None:
+        try:
+            # another process may record the same URL at the same moment (unique url_key)
+            run_in_transaction(self.sessions, lambda session: record_rejection(
+                session, url, outlet_slug=outlet, reason=reason, detail=detail, http_status=http_status,
+                run_id=self.run_id))
+        except Exception:
+            logger.exception("could not record the rejection of %s (%s)", url, reason)
 
     def item_dropped(self, item: Any, response: Any, exception: BaseException, spider: Spider) -> None:
         if isinstance(exception, Rejected):
@@ -98,6 +113,7 @@ class CrawlRunRecorder:
             self.url_rejected(exception.url, spider.name, exception.reason, exception.detail, exception.http_status)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
+        self.writer.shutdown(wait=True)
         stats = dict(self.crawler.stats.get_stats())
         status, error = run_status(stats, reason)
         clean = status in ("ok", "partial") and self.transient_failures == 0 and not stats.get("newsmon/skipped/limit")

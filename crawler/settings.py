@@ -55,7 +55,9 @@ RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 COOKIES_ENABLED = False
+# No listening sockets: a monitor runs unattended, often several crawls per machine.
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 DNS_TIMEOUT = 15
 
 DOWNLOADER_MIDDLEWARES = {

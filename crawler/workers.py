@@ -56,7 +56,7 @@ def _warm_up(crawl_pid: int) -> None:
     import crawler.relevance  # noqa: F401
 
 
-def extraction_pool(setting: int) -> Executor:
+def worker_pool(setting: int) -> Executor:
     """The process-wide pool, created on first use."""
     global _pool
     with _lock:
@@ -72,6 +72,20 @@ def extraction_pool(setting: int) -> Executor:
                                             initializer=_warm_up, initargs=(os.getpid(),))
             atexit.register(shutdown_pool)
         return _pool
+
+
+def _open_database(db_url: str) -> None:
+    from crawler.database import sessions_for_url
+
+    sessions_for_url(db_url)
+
+
+def warm_pool(setting: int, db_url: str) -> None:
+    """Start every worker and open its database now, while the spiders fetch their first
+    feeds, instead of when the first page arrives."""
+    pool = worker_pool(setting)
+    for _ in range(worker_count(setting) if setting >= 0 else 1):
+        pool.submit(_open_database, db_url)
 
 
 def shutdown_pool() -> None:

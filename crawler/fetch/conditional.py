@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from crawler.database import sessions_for
+from crawler.database import readers_for, sessions_for
 from storage.models import SourceState, utcnow
 from storage.retry import run_in_transaction
 
@@ -25,6 +25,7 @@ class ConditionalRequestMiddleware:
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
         self.sessions = sessions_for(crawler.settings)
+        self.readers = readers_for(crawler.settings)
         self.refresh = crawler.settings.getbool("NEWSMON_REFRESH")
         self.pending: dict[str, SourceState] = {}
 
@@ -35,7 +36,7 @@ class ConditionalRequestMiddleware:
     def process_request(self, request: Request) -> None:
         if not request.meta.get("newsmon_source") or self.refresh:
             return
-        with self.sessions() as session:
+        with self.readers() as session:
             state = session.get(SourceState, request.url)
         if state is None:
             return

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from scrapy import Request
 from scrapy.exceptions import NotConfigured
 
-from crawler.database import sessions_for
+from crawler.database import readers_for
 from storage.articles import known_url_keys
 from storage.urls import url_key
 
@@ -28,7 +28,7 @@ class SkipKnownArticlesMiddleware:
         if crawler.settings.getbool("NEWSMON_REFRESH"):
             raise NotConfigured("NEWSMON_REFRESH is set")
         self.crawler = crawler
-        self.sessions = sessions_for(crawler.settings)
+        self.sessions = readers_for(crawler.settings)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
