@@ -19,18 +19,22 @@ from typing import Any
 
 import pytest
 import redis
+from sqlalchemy import select
 
 from conftest import FAST_CRAWL_SETTINGS
 from crawler.crawl import crawl_settings
 from crawler.demo import DemoSite
-from crawler.distributed.frontier import LEASE_META, Frontier, FrontierKeys, LeasedQueue
+from crawler.distributed.frontier import LEASE_META, FrontierKeys, LeasedQueue
 from crawler.distributed.politeness import DomainSlots
 from crawler.distributed.seed import outlet_spider, start_requests
 from crawler.distributed.settings import frontier_settings
+from storage.db import open_database, session_factory
+from storage.models import CrawlRun
 from services import ONE_EXTRACTOR, PATIENT, Reference, RedisSpace, fetched, stored
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
-WORKER_SETTINGS = (*FAST_CRAWL_SETTINGS, "NEWSMON_LEASE_TICK=0.5", "NEWSMON_LEASE_TTL=3")
+# A small per-domain delay: every request goes through the reservation in Redis.
+WORKER_SETTINGS = (*FAST_CRAWL_SETTINGS, "DOWNLOAD_DELAY=0.05", "NEWSMON_LEASE_TICK=0.5", "NEWSMON_LEASE_TTL=3")
 
 
 def newsmon_argv(db_url: str, outlets: Path, *args: str) -> list[str]:
@@ -83,8 +87,8 @@ def finish(process: subprocess.Popen[str], timeout: float = 400) -> str:
 
 
 def frontier_keys_left(space: RedisSpace) -> list[str]:
-    """Keys other than the seen fingerprints (kept between the runs of one deployment)."""
-    return [k for k in space.keys() if not k.endswith(":dupefilter")]
+    """Queued or in-flight work (seen fingerprints and delay slots stay between runs)."""
+    return [k for k in space.keys() if k.endswith((":requests", ":inflight", ":leases"))]
 
 
 def test_leases_go_back_to_the_queue(reference: Reference, redis_space: RedisSpace, tmp_path: Path) -> None:
@@ -161,6 +165,10 @@ def test_workers_share_one_frontier(workers: int, pg_url: str, reference: Refere
     assert crawled == reference.fetched
     assert frontier_keys_left(redis_space) == []
     assert all("Traceback" not in log for log in logs)
+    with session_factory(open_database(pg_url))() as session:
+        runs = list(session.scalars(select(CrawlRun)))
+    assert {run.host for run in runs} and len({run.pid for run in runs}) == workers
+    assert sum(run.stats.get("newsmon/politeness/waited", 0) for run in runs) > 0
 
 
 @pytest.fixture(scope="module")
