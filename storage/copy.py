@@ -18,7 +18,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import (
-    Column, Connection, Engine, Integer, Table, bindparam, create_engine, event, func, insert, select, text, update,
+    Column, Connection, Engine, Integer, Table, bindparam, create_engine, event, func, insert, select, text,
+    update,
 )
 from sqlalchemy.pool import NullPool
 
@@ -143,5 +144,6 @@ def copy_database(source: Engine, target: Engine, *, force: bool = False, batch:
         found = row_counts(writer, tables)
         wrong = [f"{name}: {found[name]} of {n}" for name, n in expected.items() if found[name] != n]
         if wrong:
-            raise CopyError(f"row counts differ after the copy ({'; '.join(wrong)}); the target was left unchanged")
+            raise CopyError(f"row counts differ after the copy ({'; '.join(wrong)}); "
+                            "the target was left unchanged")
     return done

@@ -89,8 +89,8 @@ def lock_keys(session: Session, values: Iterable[int | str | None]) -> None:
         return
     lock_writers(session)
     # unnest yields the keys in array order, so they are locked in sorted order
-    session.execute(text("SELECT count(pg_advisory_xact_lock(k)) FROM unnest(CAST(:keys AS bigint[])) AS t(k)"),
-                    {"keys": keys})
+    session.execute(text("SELECT count(pg_advisory_xact_lock(k)) "
+                         "FROM unnest(CAST(:keys AS bigint[])) AS t(k)"), {"keys": keys})
     held.keys += len(keys)
 
 

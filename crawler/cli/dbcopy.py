@@ -12,7 +12,8 @@ from storage.db import open_database
 
 
 @db_group.command("copy")
-@click.option("--to", "target_url", required=True, metavar="URL", help="Database URL to copy into (created or upgraded).")
+@click.option("--to", "target_url", required=True, metavar="URL",
+              help="Database URL to copy into (created or upgraded).")
 @click.option("--force", is_flag=True, help="Replace the rows of a target that is not empty.")
 @click.option("--batch", type=click.IntRange(min=1), default=DEFAULT_BATCH, show_default=True,
               help="Rows read and written at a time.")

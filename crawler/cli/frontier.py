@@ -22,10 +22,12 @@ F = TypeVar("F", bound=Callable[..., Any])
 def redis_options(*, required: bool) -> Callable[[F], F]:
     """``--redis URL`` and ``--redis-prefix``, shared by ``crawl`` and ``worker``."""
     def decorate(fn: F) -> F:
-        fn = click.option("--redis-prefix", envvar=ENV_REDIS_PREFIX, default=DEFAULT_PREFIX, show_default=True,
-                          metavar="PREFIX", help="Key prefix of this deployment in Redis [env NEWSMON_REDIS_PREFIX].")(fn)
+        fn = click.option("--redis-prefix", envvar=ENV_REDIS_PREFIX, default=DEFAULT_PREFIX,
+                          show_default=True, metavar="PREFIX",
+                          help="Key prefix of this deployment in Redis [env NEWSMON_REDIS_PREFIX].")(fn)
         return click.option("--redis", "redis_url", envvar=ENV_REDIS_URL, required=required, metavar="URL",
-                            help="Shared crawl frontier, e.g. redis://host:6379/0 [env NEWSMON_REDIS_URL].")(fn)
+                            help="Shared crawl frontier, e.g. redis://host:6379/0 "
+                                 "[env NEWSMON_REDIS_URL].")(fn)
     return decorate
 
 

@@ -5,11 +5,11 @@ dies, the request is lost. Here taking a request is one Lua script that moves it
 the queue into an in-flight hash and gives it a lease (an expiry time in a sorted set).
 The worker renews the leases it holds while Scrapy works on their requests (from a
 thread of its own: a worker whose reactor is busy storing articles, which are
-synchronous database calls, is not dead), and releases each one when Scrapy is done
-with it (the response parsed, its new requests queued, its items stored). Leases of a dead worker stop being renewed; once expired,
-any worker (or a waiting ``newsmon crawl --wait``) puts their requests back in the
-queue, in one script, so a request is re-queued once. Times are the Redis server's, so
-workers need no synchronized clocks.
+synchronous database calls, is not dead), and releases each one when Scrapy is done with
+it (the response parsed, its new requests queued, its items stored). Leases of a dead
+worker stop being renewed; once expired, any worker (or a waiting ``newsmon crawl
+--wait``) puts their requests back in the queue, in one script, so a request is re-
+queued once. Times are the Redis server's, so workers need no synchronized clocks.
 
 Keys, for a deployment prefix P and an outlet S: ``P:S:requests`` (the queue, a sorted
 set by priority), ``P:S:dupefilter`` (seen fingerprints), ``P:S:inflight`` (lease ->

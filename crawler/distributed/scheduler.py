@@ -3,11 +3,12 @@
 Every ``NEWSMON_LEASE_TICK`` seconds the scheduler releases the leases of the requests
 Scrapy is done with (they have left the engine: response parsed, new requests queued,
 items through the pipelines) and puts the requests of expired leases (a dead worker's)
-back in the queue; a :class:`LeaseKeeper` thread renews the leases meanwhile. When the spider is idle it does not
-close while the frontier still holds work, queued or in flight on another worker that
-may yet add more or die; it closes once the frontier has stayed empty for
-``NEWSMON_WORKER_IDLE_TIMEOUT`` seconds (never when that is negative: a worker serving
-every crawl). A worker that stops puts the requests it still holds back in the queue.
+back in the queue; a :class:`LeaseKeeper` thread renews the leases meanwhile. When the
+spider is idle it does not close while the frontier still holds work, queued or in
+flight on another worker that may yet add more or die; it closes once the frontier has
+stayed empty for ``NEWSMON_WORKER_IDLE_TIMEOUT`` seconds (never when that is negative: a
+worker serving every crawl). A worker that stops puts the requests it still holds back
+in the queue.
 """
 
 from __future__ import annotations
