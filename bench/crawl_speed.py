@@ -10,13 +10,19 @@ Serves the local demo site scaled to >= 1,000 article pages, then:
    memory of the crawl process and its extraction workers;
 4. repeats 3 on a smaller site, so peak memory can be compared as the page count grows.
 
-Usage: python bench/crawl_speed.py [--per-outlet 150] [--small 40]
-Writes bench/results/crawl_speed.md.
+The demo site's generated pages are light for trafilatura (a few ms each); real news
+pages cost it ten times more. ``--real-pages DIR`` runs the same measurement on real
+pages instead: the gzipped pages of ``DIR`` (e.g. ../shared/extraction-dev/html) served
+round-robin under ``--pages`` URLs of one outlet, listed in a sitemap.
+
+Usage: python bench/crawl_speed.py [--per-outlet 150] [--small 40] [--real-pages DIR --pages 1100]
+Writes bench/results/crawl_speed.md (or crawl_speed_real.md).
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import os
 import sqlite3
 import subprocess
@@ -26,6 +32,7 @@ import threading
 import time
 import urllib.request
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import trafilatura
@@ -71,6 +78,52 @@ def tree_rss_kb(root: int) -> int:
     return total
 
 
+class RealPagesSite:
+    """Real news pages served round-robin as ``/a/<n>`` of one outlet, with a sitemap."""
+
+    def __init__(self, directory: Path, count: int):
+        self.bodies = [gzip.decompress(p.read_bytes()) for p in sorted(directory.glob("*.html.gz"))]
+        self.count = count
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+                if self.path == "/robots.txt":
+                    body, kind = b"User-agent: *\nAllow: /\n", "text/plain"
+                elif self.path == "/sitemap.xml":
+                    urls = "".join(f"<url><loc>{site.base}/a/{n}</loc></url>" for n in range(site.count))
+                    body, kind = f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'.encode(), "application/xml"
+                elif self.path.startswith("/a/") and self.path[3:].isdigit():
+                    body, kind = site.bodies[int(self.path[3:]) % len(site.bodies)], "text/html"
+                else:
+                    self.send_error(404)
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def pages(self) -> list[tuple[str, bytes]]:
+        return [(f"{self.base}/a/{n}", self.bodies[n % len(self.bodies)]) for n in range(self.count)]
+
+    def write_outlets(self, path: Path) -> Path:
+        pattern = self.base.replace(".", "\\.") + "/a/\\d+$"
+        path.write_text(f'[outlets.realpages]\nname = "Real pages"\nhome = "{self.base}/"\nscope = "all"\n'
+                        f'sitemaps = ["{self.base}/sitemap.xml"]\narticle_pattern = \'^{pattern}\'\n', encoding="utf-8")
+        return path
+
+    def stop(self) -> None:
+        self.server.shutdown()
+
+
 def article_pages(site: DemoSite) -> list[tuple[str, bytes]]:
     pages = []
     for page in site.expected:
@@ -98,7 +151,7 @@ def newsmon_extract(url: str, body: bytes) -> None:
         pass
 
 
-def crawl(site: DemoSite, workdir: Path) -> CrawlResult:
+def crawl(site: DemoSite | RealPagesSite, workdir: Path) -> CrawlResult:
     workdir.mkdir(parents=True, exist_ok=True)
     outlets = site.write_outlets(workdir / "outlets.toml")
     db = workdir / "bench.db"
@@ -134,16 +187,29 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--per-outlet", type=int, default=150, help="articles per outlet for the main run")
     parser.add_argument("--small", type=int, default=40, help="articles per outlet for the memory comparison run")
+    parser.add_argument("--real-pages", type=Path, help="directory of real .html.gz pages to serve instead of the demo site")
+    parser.add_argument("--pages", type=int, default=1100, help="URLs to serve with --real-pages (the small run: a quarter)")
     args = parser.parse_args()
-    lines = [f"# Crawl speed ({os.cpu_count()} cores)", ""]
+    lines = [f"# Crawl speed ({os.cpu_count()} cores){' on real pages' if args.real_pages else ''}", ""]
     with tempfile.TemporaryDirectory() as tmp:
-        with DemoSite(articles_per_outlet=args.per_outlet, hostile=False) as site:
-            pages = article_pages(site)
+        if args.real_pages:
+            real = RealPagesSite(args.real_pages, args.pages)
+            pages = real.pages()
             plain_s = time_extraction(pages, plain_trafilatura)
             ours_s = time_extraction(pages, newsmon_extract)
-            big = crawl(site, Path(tmp) / "big")
-        with DemoSite(articles_per_outlet=args.small, hostile=False) as site:
-            small = crawl(site, Path(tmp) / "small")
+            big = crawl(real, Path(tmp) / "big")
+            real.stop()
+            real = RealPagesSite(args.real_pages, args.pages // 4)
+            small = crawl(real, Path(tmp) / "small")
+            real.stop()
+        else:
+            with DemoSite(articles_per_outlet=args.per_outlet, hostile=False) as site:
+                pages = article_pages(site)
+                plain_s = time_extraction(pages, plain_trafilatura)
+                ours_s = time_extraction(pages, newsmon_extract)
+                big = crawl(site, Path(tmp) / "big")
+            with DemoSite(articles_per_outlet=args.small, hostile=False) as site:
+                small = crawl(site, Path(tmp) / "small")
     plain_rate, ours_rate = len(pages) / plain_s, len(pages) / ours_s
     crawl_rate = big.pages / big.seconds
     lines += [
@@ -158,15 +224,15 @@ def main() -> None:
         "",
         "| crawl | pages fetched | stored | peak RSS, crawl process + workers |",
         "|---|---:|---:|---:|",
-        f"| {args.small} articles/outlet | {small.pages} | {small.stored} | {small.peak_rss_mb:.0f} MB |",
-        f"| {args.per_outlet} articles/outlet | {big.pages} | {big.stored} | {big.peak_rss_mb:.0f} MB |",
+        f"| small site | {small.pages} | {small.stored} | {small.peak_rss_mb:.0f} MB |",
+        f"| large site | {big.pages} | {big.stored} | {big.peak_rss_mb:.0f} MB |",
         "",
         f"Peak memory ratio (large / small crawl): {big.peak_rss_mb / small.peak_rss_mb:.2f} for "
         f"{big.pages / max(small.pages, 1):.1f}x the pages.",
     ]
     report = "\n".join(lines)
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "crawl_speed.md").write_text(report + "\n", encoding="utf-8")
+    (RESULTS / ("crawl_speed_real.md" if args.real_pages else "crawl_speed.md")).write_text(report + "\n", encoding="utf-8")
     print(report)
 
 

@@ -81,7 +81,7 @@ def require_service(name: str, host: str, port: int) -> None:
 
 # Settings that keep crawls of the local site fast while exercising the same code paths.
 FAST_CRAWL_SETTINGS = (
-    "DOWNLOAD_DELAY=0", "AUTOTHROTTLE_ENABLED=0", "CONCURRENT_REQUESTS_PER_DOMAIN=8", "DOWNLOAD_TIMEOUT=4",
+    "DOWNLOAD_DELAY=0", "AUTOTHROTTLE_ENABLED=0", "CONCURRENT_REQUESTS_PER_DOMAIN=8", "DOWNLOAD_TIMEOUT=8",
     "RETRY_BACKOFF_BASE=0.1", "NEWSMON_RETRY_AFTER_MAX=10", "NEWSMON_EXTRACT_WORKERS=2",
 )
 
