@@ -12,7 +12,7 @@ import csv
 import dataclasses
 import io
 import json
-import shutil
+import sqlite3
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -33,9 +33,13 @@ THRESHOLD = 3.0  # crawler.relevance.DEFAULT_THRESHOLD: is_relevant == (score >=
 
 @pytest.fixture
 def own_db(query_db: str, tmp_path: Path) -> str:
-    """A private copy of the fixture database, for tests that write."""
+    """A private copy of the fixture database, for tests that write.
+
+    SQLite's backup API, not a file copy: in WAL mode the newest pages may still be in
+    the ``-wal`` file beside the database."""
     target = tmp_path / "own.db"
-    shutil.copyfile(query_db.removeprefix("sqlite:///"), target)
+    with sqlite3.connect(query_db.removeprefix("sqlite:///")) as source, sqlite3.connect(target) as copy:
+        source.backup(copy)
     return f"sqlite:///{target}"
 
 
