@@ -411,3 +411,11 @@ def test_injection_through_the_python_api(query_engine: Engine) -> None:
     assert articles(query_engine, search="haftar' AND 1=1 --") == []
     with query_engine.connect() as connection:
         assert connection.scalar(select(func.count()).select_from(Article)) == 40
+
+
+def test_search_alone_ranks_the_newest_matches_only(query_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    everything = set(ids(articles(query_engine, search="haftar")))
+    monkeypatch.setattr("storage.query.RANK_WINDOW", 2)
+    assert set(ids(articles(query_engine, search="haftar"))) == set(sorted(everything)[-2:])
+    assert set(ids(articles(query_engine, search="haftar", outlets=["libyaherald"]))) == \
+        set(ids(articles(query_engine, search="haftar", outlets=["libyaherald"], sort="newest")))
