@@ -19,7 +19,7 @@ from sqlalchemy import select
 from crawler.outlets import OutletConfig
 from crawler.workers import warm_pool
 from storage.db import open_database, session_factory
-from storage.models import CrawlRun
+from storage.models import CrawlRun, utcnow
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +73,7 @@ def run_crawl(settings: Settings, outlets: list[OutletConfig], *, since: date | 
     for outlet, run_id in zip(outlets, run_ids):
         run = runs.get(run_id) if run_id else None
         if run is None:
-            summaries.append(RunSummary(outlet.slug, "failed", 0, 0, 0, 0, 0, 0, "the spider did not start", datetime.now(), None))
+            summaries.append(RunSummary(outlet.slug, "failed", 0, 0, 0, 0, 0, 0, "the spider did not start", utcnow(), None))
             continue
         summaries.append(RunSummary(outlet.slug, run.status, run.discovered, run.fetched, run.stored, run.updated,
                                     run.skipped, run.failed, run.error, run.started_at, run.finished_at))

@@ -18,10 +18,6 @@ def _engine(url: str) -> Engine:
     return open_database(url)
 
 
-def engine_for(settings: BaseSettings) -> Engine:
-    return _engine(crawl_database_url(settings))
-
-
 @lru_cache(maxsize=None)
 def sessions_for_url(url: str) -> sessionmaker[Session]:
     """A session factory on ``url``, one per process (pool workers open their own)."""

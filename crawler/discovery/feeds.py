@@ -2,19 +2,9 @@
 
 from __future__ import annotations
 
-from urllib.parse import urljoin, urlsplit
-
-from crawler.discovery import Listed
+from crawler.discovery import Listed, web_url
 from crawler.discovery.dates import parse_date
 from crawler.discovery.xml import child_text, iter_blocks, local
-
-
-def _web_url(href: str | None, base: str) -> str | None:
-    """An absolute http(s) URL, or None for ``javascript:``, ``mailto:`` and garbage."""
-    if not href:
-        return None
-    url = urljoin(base, href.strip())
-    return url if urlsplit(url).scheme in ("http", "https") and urlsplit(url).hostname else None
 
 
 def _entry_link(entry: object, base: str) -> str | None:
@@ -24,13 +14,13 @@ def _entry_link(entry: object, base: str) -> str | None:
             href = el.get("href")
             if href is not None:  # Atom
                 if el.get("rel", "alternate") == "alternate":
-                    return _web_url(href, base)
+                    return web_url(href, base)
                 continue
-            if url := _web_url(el.text, base):
+            if url := web_url(el.text, base):
                 return url
     guid = next((el for el in entry.iter() if local(el.tag) == "guid"), None)  # type: ignore[attr-defined]
     if guid is not None and guid.get("isPermaLink", "true") != "false":
-        return _web_url(guid.text, base)
+        return web_url(guid.text, base)
     return None
 
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from urllib.parse import urljoin, urlsplit
 
 from scrapy.utils.gz import gunzip
 
-from crawler.discovery import Listed
+from crawler.discovery import Listed, web_url
 from crawler.discovery.dates import parse_date
 from crawler.discovery.xml import child_text, iter_blocks
 
@@ -19,25 +18,17 @@ class SitemapPage:
     children: list[tuple[str, datetime | None]] = field(default_factory=list)
 
 
-def _web_url(loc: str | None, base: str) -> str | None:
-    if not loc:
-        return None
-    url = urljoin(base, loc.strip())
-    parts = urlsplit(url)
-    return url if parts.scheme in ("http", "https") and parts.hostname else None
-
-
 def parse_sitemap(body: bytes, base_url: str, *, max_size: int = 50 * 1024 * 1024) -> SitemapPage:
     """URLs of a sitemap (with news publication dates) or child sitemaps of an index."""
     if body[:2] == b"\x1f\x8b":
         body = gunzip(body, max_size=max_size)
     page = SitemapPage()
     for el in iter_blocks(body, ("sitemap",)):
-        if url := _web_url(child_text(el, "loc"), base_url):
+        if url := web_url(child_text(el, "loc"), base_url):
             page.children.append((url, parse_date(child_text(el, "lastmod"))))
     seen: set[str] = set()
     for el in iter_blocks(body, ("url",)):
-        url = _web_url(child_text(el, "loc"), base_url)
+        url = web_url(child_text(el, "loc"), base_url)
         if not url or url in seen:
             continue
         seen.add(url)
