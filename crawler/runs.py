@@ -18,10 +18,9 @@ from scrapy import signals
 from crawler import signals as newsmon_signals
 from crawler.database import sessions_for
 from crawler.fetch.conditional import ConditionalRequestMiddleware
-from crawler.fetch.errors import TRANSIENT_REASONS
 from crawler.pipelines import Rejected
 from storage.retry import run_in_transaction
-from storage.runs import finish_run, record_rejection, start_run
+from storage.runs import PERMANENT_REASONS, finish_run, record_rejection, start_run
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -32,6 +31,15 @@ logger = logging.getLogger(__name__)
 
 # Reasons that mean "this page is not for us" rather than "fetching it went wrong".
 SKIP_REASONS = frozenset({"not_article", "too_short", "irrelevant", "too_old", "robots_disallowed", "off_pattern"})
+
+
+def will_be_retried(reason: str) -> bool:
+    """A rejection the next run fetches again (not a permanent one, not a deliberate skip).
+
+    While a run has any, its feed validators are not saved: an unchanged feed answering
+    304 next time would hide those URLs from the retry.
+    """
+    return reason not in PERMANENT_REASONS and reason not in SKIP_REASONS
 
 
 def run_counts(stats: dict[str, Any]) -> dict[str, int]:
@@ -76,7 +84,7 @@ class CrawlRunRecorder:
         self.crawler = crawler
         self.sessions = sessions_for(crawler.settings)
         self.run_id: int | None = None
-        self.transient_failures = 0
+        self.retries_pending = 0
         self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsmon-rejections")
 
     @classmethod
@@ -94,8 +102,8 @@ class CrawlRunRecorder:
         self.crawler.stats.set_value("newsmon/run_id", self.run_id)
 
     def url_rejected(self, url: str, outlet: str, reason: str, detail: str, http_status: int | None) -> None:
-        if reason in TRANSIENT_REASONS or reason.startswith("http_5"):
-            self.transient_failures += 1
+        if will_be_retried(reason):
+            self.retries_pending += 1
         self.writer.submit(self._write_rejection, url, outlet, reason, detail, http_status)
 
     def _write_rejection(self, url: str, outlet: str, reason: str, detail: str, http_status: int | None) -> None:
@@ -116,7 +124,7 @@ class CrawlRunRecorder:
         self.writer.shutdown(wait=True)
         stats = dict(self.crawler.stats.get_stats())
         status, error = run_status(stats, reason)
-        clean = status in ("ok", "partial") and self.transient_failures == 0 and not stats.get("newsmon/skipped/limit")
+        clean = status in ("ok", "partial") and self.retries_pending == 0 and not stats.get("newsmon/skipped/limit")
         if clean and (conditional := ConditionalRequestMiddleware.find(self.crawler)) is not None:
             conditional.commit()
         if self.run_id is None:

@@ -17,10 +17,6 @@ from twisted.internet.defer import CancelledError
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed
 
-# Failures that say nothing about the page itself: the next run tries the URL again.
-TRANSIENT_REASONS = frozenset({"timeout", "dns", "connection_refused", "connection_lost", "data_loss", "rate_limited", "error"})
-
-
 def classify_failure(failure: Failure) -> tuple[str, str, int | None]:
     """(reason, detail, http status) of a failed request."""
     exc = failure.value
