@@ -11,9 +11,14 @@ Serves the local demo site scaled to >= 1,000 article pages, then:
 4. repeats 3 on a smaller site, so peak memory can be compared as the page count grows.
 
 The demo site's generated pages are light for trafilatura (a few ms each); real news
-pages cost it ten times more. ``--real-pages DIR`` runs the same measurement on real
-pages instead: the gzipped pages of ``DIR`` (e.g. ../shared/extraction-dev/html) served
-round-robin under ``--pages`` URLs of one outlet, listed in a sitemap.
+pages cost it more. ``--real-pages DIR`` runs the same measurement on real pages instead:
+the gzipped pages of ``DIR`` (e.g. ../shared/extraction-dev/html) served round-robin under
+``--pages`` URLs of one outlet, listed in a sitemap. Every round after the first rewrites
+half the longer words of each page's text (same markup, same weight), so each URL is a
+distinct article, as on a real site, rather than fifteen exact copies of one.
+
+The crawl's CPU time is split between the crawl process (Scrapy, the reactor) and its
+pool workers (extraction, storage), read from /proc, to show where the time goes.
 
 Usage: python bench/crawl_speed.py [--per-outlet 150] [--small 40] [--real-pages DIR --pages 1100]
 Writes bench/results/crawl_speed.md (or crawl_speed_real.md).
@@ -24,6 +29,8 @@ from __future__ import annotations
 import argparse
 import gzip
 import os
+import random
+import re
 import sqlite3
 import subprocess
 import sys
@@ -35,10 +42,12 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import lxml.html
 import trafilatura
 
 from crawler.demo import DemoSite
 from crawler.extraction import NotAnArticle, extract_article
+from crawler.extraction.decoding import decode_html
 
 RESULTS = Path(__file__).with_name("results")
 CRAWL_SETTINGS = (
@@ -53,36 +62,69 @@ class CrawlResult:
     seconds: float
     stored: int
     peak_rss_mb: float
+    crawl_cpu_s: float
+    worker_cpu_s: float
 
 
-def tree_rss_kb(root: int) -> int:
-    """Resident memory of ``root`` and all its descendants, from /proc."""
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def process_tree(root: int) -> dict[int, tuple[int, float]]:
+    """Resident memory (KB) and CPU seconds of ``root`` and each of its descendants, from /proc."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
+    usage: dict[int, tuple[int, float]] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             with open(f"/proc/{entry}/stat") as fh:
-                ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+                fields = fh.read().rsplit(")", 1)[1].split()
             with open(f"/proc/{entry}/status") as fh:
-                rss[int(entry)] = next((int(line.split()[1]) for line in fh if line.startswith("VmRSS:")), 0)
+                rss = next((int(line.split()[1]) for line in fh if line.startswith("VmRSS:")), 0)
         except (OSError, ValueError, IndexError):
             continue
-        children.setdefault(ppid, []).append(int(entry))
-    total, stack = 0, [root]
+        children.setdefault(int(fields[1]), []).append(int(entry))
+        usage[int(entry)] = (rss, (int(fields[11]) + int(fields[12])) / _TICKS)
+    tree, stack = {}, [root]
     while stack:
         pid = stack.pop()
-        total += rss.get(pid, 0)
+        if pid in usage:
+            tree[pid] = usage[pid]
         stack.extend(children.get(pid, []))
-    return total
+    return tree
+
+
+_WORD = re.compile(r"\w{4,}")
+
+
+def distinct_variant(body: bytes, round_: int) -> bytes:
+    """``body`` with half its longer words swapped for other words of the same page, so
+    each round is a different article of the same weight; round 0 is the page itself."""
+    if round_ == 0:
+        return body
+    tree = lxml.html.document_fromstring(decode_html(body, None))
+    rnd = random.Random(round_)
+    vocabulary = _WORD.findall(tree.text_content()) or ["news"]
+
+    def rewrite(text: str | None) -> str | None:
+        if not text:
+            return text
+        return _WORD.sub(lambda m: rnd.choice(vocabulary) if rnd.random() < 0.5 else m.group(), text)
+
+    for element in tree.iter():
+        if element.tag in ("script", "style") or not isinstance(element.tag, str):
+            element.tail = rewrite(element.tail)
+            continue
+        element.text, element.tail = rewrite(element.text), rewrite(element.tail)
+    return lxml.html.tostring(tree, encoding="utf-8", doctype="<!DOCTYPE html>")
 
 
 class RealPagesSite:
     """Real news pages served round-robin as ``/a/<n>`` of one outlet, with a sitemap."""
 
     def __init__(self, directory: Path, count: int):
-        self.bodies = [gzip.decompress(p.read_bytes()) for p in sorted(directory.glob("*.html.gz"))]
+        originals = [gzip.decompress(p.read_bytes()) for p in sorted(directory.glob("*.html.gz"))]
+        self.bodies = [distinct_variant(originals[n % len(originals)], n // len(originals)) for n in range(count)]
         self.count = count
         site = self
 
@@ -94,7 +136,7 @@ class RealPagesSite:
                     urls = "".join(f"<url><loc>{site.base}/a/{n}</loc></url>" for n in range(site.count))
                     body, kind = f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'.encode(), "application/xml"
                 elif self.path.startswith("/a/") and self.path[3:].isdigit():
-                    body, kind = site.bodies[int(self.path[3:]) % len(site.bodies)], "text/html"
+                    body, kind = site.bodies[int(self.path[3:]) % len(site.bodies)], "text/html; charset=utf-8"
                 else:
                     self.send_error(404)
                     return
@@ -112,7 +154,7 @@ class RealPagesSite:
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def pages(self) -> list[tuple[str, bytes]]:
-        return [(f"{self.base}/a/{n}", self.bodies[n % len(self.bodies)]) for n in range(self.count)]
+        return [(f"{self.base}/a/{n}", self.bodies[n]) for n in range(self.count)]
 
     def write_outlets(self, path: Path) -> Path:
         pattern = self.base.replace(".", "\\.") + "/a/\\d+$"
@@ -160,6 +202,7 @@ def crawl(site: DemoSite | RealPagesSite, workdir: Path) -> CrawlResult:
     for setting in CRAWL_SETTINGS:
         argv += ["-s", setting]
     peak = 0
+    cpu: dict[int, float] = {}
     start = time.perf_counter()
     proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     stop = threading.Event()
@@ -167,8 +210,11 @@ def crawl(site: DemoSite | RealPagesSite, workdir: Path) -> CrawlResult:
     def sample() -> None:
         nonlocal peak
         while not stop.is_set():
-            peak = max(peak, tree_rss_kb(proc.pid))
-            time.sleep(0.2)
+            tree = process_tree(proc.pid)
+            peak = max(peak, sum(rss for rss, _ in tree.values()))
+            for pid, (_, seconds) in tree.items():
+                cpu[pid] = max(cpu.get(pid, 0.0), seconds)
+            time.sleep(0.1)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -180,7 +226,9 @@ def crawl(site: DemoSite | RealPagesSite, workdir: Path) -> CrawlResult:
         raise SystemExit(f"crawl failed ({proc.returncode}): {err}")
     with sqlite3.connect(db) as conn:
         fetched, stored = conn.execute("SELECT SUM(fetched), SUM(stored) FROM crawl_run").fetchone()
-    return CrawlResult(pages=fetched, seconds=seconds, stored=stored, peak_rss_mb=peak / 1024)
+    crawl_cpu = cpu.pop(proc.pid, 0.0)
+    return CrawlResult(pages=fetched, seconds=seconds, stored=stored, peak_rss_mb=peak / 1024,
+                       crawl_cpu_s=crawl_cpu, worker_cpu_s=sum(cpu.values()))
 
 
 def main() -> None:
@@ -221,6 +269,11 @@ def main() -> None:
         f"| newsmon crawl end to end (wall clock, incl. start-up) | {big.pages} | {big.seconds:.1f} | {crawl_rate:.1f} | {crawl_rate / plain_rate:.2f} |",
         "",
         f"End-to-end vs. newsmon's own extraction alone: {crawl_rate / ours_rate:.2f}x.",
+        "",
+        f"CPU of the large crawl: {big.crawl_cpu_s:.1f} s in the crawl process "
+        f"({big.crawl_cpu_s / big.pages * 1000:.1f} ms/page), {big.worker_cpu_s:.1f} s in its workers "
+        f"({big.worker_cpu_s / big.pages * 1000:.1f} ms/page), over {big.seconds:.1f} s of wall clock "
+        f"({(big.crawl_cpu_s + big.worker_cpu_s) / big.seconds:.2f} cores busy).",
         "",
         "| crawl | pages fetched | stored | peak RSS, crawl process + workers |",
         "|---|---:|---:|---:|",
