@@ -64,7 +64,7 @@ def run_crawl(settings: Settings, outlets: list[OutletConfig], *, since: date | 
         crawler = process.create_crawler(outlet.slug)
         crawlers.append(crawler)
         process.crawl(crawler, since=since, max_articles=max_articles)
-    warm_pool(settings.getint("NEWSMON_EXTRACT_WORKERS"), db_url)
+    warm_pool(settings.getint("NEWSMON_EXTRACT_WORKERS"), settings.getint("NEWSMON_STORE_WORKERS"), db_url)
     process.start()
     run_ids = [c.stats.get_value("newsmon/run_id") for c in crawlers]
     with session_factory(engine)() as session:

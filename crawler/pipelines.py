@@ -1,17 +1,20 @@
 """Item pipelines: extract (100) -> classify relevance (200) -> dedup and store (300).
 
 Extraction and storage (with its syndication check) are the CPU-heavy stages, so both
-run in the worker process pool (:mod:`crawler.workers`): the reactor thread only
-fetches and hands items over, and every core does pipeline work. Each pool worker opens
-its own database engine; SQLite's ``BEGIN IMMEDIATE`` and PostgreSQL's writer locks
-(:mod:`storage.locking`) keep concurrent stores consistent.
+run in worker processes (:mod:`crawler.workers`): the reactor thread only fetches and
+hands items over, and every core does pipeline work. The relevance score is a property
+of the extracted article, so the extraction call computes it too (one round trip to a
+worker instead of two, and no scoring on the reactor thread); the relevance stage then
+applies the outlet's policy. Each store worker opens its own database engine; SQLite's
+``BEGIN IMMEDIATE`` and PostgreSQL's writer locks (:mod:`storage.locking`) keep
+concurrent stores consistent.
 
 Each stage either completes the item or rejects it with a :class:`Rejected` reason,
 which the run recorder persists with the URL (``rejected_url``) so a user can see why
 a page is not in the database.
 
-Settings: NEWSMON_EXTRACT_WORKERS, NEWSMON_EXTRACT_MAX_BYTES, NEWSMON_RELEVANCE_THRESHOLD,
-NEWSMON_DATABASE_URL.
+Settings: NEWSMON_EXTRACT_WORKERS, NEWSMON_STORE_WORKERS, NEWSMON_EXTRACT_MAX_BYTES,
+NEWSMON_RELEVANCE_THRESHOLD, NEWSMON_DATABASE_URL.
 """
 
 from __future__ import annotations
@@ -52,22 +55,27 @@ class Rejected(DropItem):
         self.url, self.reason, self.detail, self.http_status = url, reason, detail, http_status
 
 
-def _extract(page: FetchedPage, language: str | None, max_bytes: int) -> ArticleRecord | NotAnArticle:
-    """Worker-side call: exceptions come back as values so the reason survives pickling."""
+def _extract(page: FetchedPage, language: str | None, max_bytes: int, threshold: float) -> ArticleRecord | NotAnArticle:
+    """Worker-side call: the scored article; exceptions come back as values so the reason
+    survives pickling."""
     try:
-        return extract_article(
+        record = extract_article(
             page.body, page.url, outlet=page.outlet, content_type=page.content_type, language=language,
             fetched_at=page.fetched_at, http_status=page.status, max_bytes=max_bytes,
         )
     except NotAnArticle as exc:
         return exc
+    return classify_record(record, threshold=threshold)
 
 
 class ExtractionPipeline:
+    """Page -> scored article (in the extract pool), or :class:`Rejected` with the reason."""
+
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
         self.workers = crawler.settings.getint("NEWSMON_EXTRACT_WORKERS")
         self.max_bytes = crawler.settings.getint("NEWSMON_EXTRACT_MAX_BYTES")
+        self.threshold = crawler.settings.getfloat("NEWSMON_RELEVANCE_THRESHOLD")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -81,7 +89,8 @@ class ExtractionPipeline:
         if len(item.body) > self.max_bytes:
             raise Rejected(item.url, "too_large", f"{len(item.body)} bytes", item.status)
         loop = asyncio.get_running_loop()
-        result = await loop.run_in_executor(worker_pool(self.workers), _extract, item, language, self.max_bytes)
+        result = await loop.run_in_executor(worker_pool(self.workers), _extract, item, language, self.max_bytes,
+                                            self.threshold)
         if isinstance(result, NotAnArticle):
             raise Rejected(item.url, result.reason, result.detail, item.status)
         if result.published_at is None and item.listed_published_at is not None:
@@ -93,7 +102,8 @@ class ExtractionPipeline:
 
 
 class RelevancePipeline:
-    """Scores every article; drops those of ``scope = "filter"`` outlets below the threshold."""
+    """Drops articles of ``scope = "filter"`` outlets below the threshold (scoring those
+    that arrive unscored, i.e. not from :class:`ExtractionPipeline`)."""
 
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
@@ -106,7 +116,8 @@ class RelevancePipeline:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleRecord):
             return item
-        classify_record(item, threshold=self.threshold)
+        if item.relevance_score is None:
+            classify_record(item, threshold=self.threshold)
         spider = self.crawler.spider
         scope = spider.outlet.scope if spider is not None and hasattr(spider, "outlet") else "all"
         if scope == "filter" and not item.is_relevant:
@@ -147,7 +158,7 @@ class StoragePipeline:
         self.crawler = crawler
         self.sessions = sessions_for(crawler.settings)
         self.db_url = crawl_database_url(crawler.settings)
-        self.workers = crawler.settings.getint("NEWSMON_EXTRACT_WORKERS")
+        self.workers = crawler.settings.getint("NEWSMON_STORE_WORKERS")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -166,7 +177,7 @@ class StoragePipeline:
             return item
         stats = self.crawler.stats
         loop = asyncio.get_running_loop()
-        outcome = await loop.run_in_executor(worker_pool(self.workers), _store, item, self.db_url)
+        outcome = await loop.run_in_executor(worker_pool(self.workers, "store"), _store, item, self.db_url)
         if outcome.fatal is not None:
             # A full disk or a broken database file will fail every item: stop now, say why.
             logger.error("database write failed, stopping the crawl: %s", outcome.fatal)

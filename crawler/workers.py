@@ -1,7 +1,15 @@
-"""The extraction process pool, shared by every spider of a crawler process.
+"""The worker process pools, shared by every spider of a crawler process.
 
-trafilatura costs ~30-50 ms of CPU per page, ten times the rest of the crawl, so it runs
-in worker processes: the Twisted reactor keeps fetching while both cores extract.
+Extraction (trafilatura) and storage (the syndication check) are the CPU cost of a crawl,
+so both run in worker processes while the Twisted reactor keeps fetching:
+
+- the *extract* pool (``NEWSMON_EXTRACT_WORKERS``, one per core by default) turns pages
+  into scored articles;
+- the *store* pool (``NEWSMON_STORE_WORKERS``, one by default) writes them. SQLite has one
+  writer at a time: extraction workers that also stored would sleep in SQLite's busy
+  handler waiting for each other, while one writer process never waits and lets every
+  extraction worker keep extracting. On PostgreSQL more writers can help.
+
 Workers start with ``forkserver`` so they never inherit the reactor's state.
 
 Workers belong to the crawl process: they ignore SIGINT/SIGTERM (see
@@ -19,12 +27,12 @@ import time
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from threading import Lock, Thread
 
-_pool: Executor | None = None
+_pools: dict[str, Executor] = {}
 _lock = Lock()
 
 
 def worker_count(setting: int) -> int:
-    """``NEWSMON_EXTRACT_WORKERS``: 0 means one per available core, -1 means in-process (threads)."""
+    """A pool size setting: 0 means one per available core, -1 means in-process (a thread)."""
     if setting > 0:
         return setting
     try:
@@ -56,22 +64,24 @@ def _warm_up(crawl_pid: int) -> None:
     import crawler.relevance  # noqa: F401
 
 
-def worker_pool(setting: int) -> Executor:
-    """The process-wide pool, created on first use."""
-    global _pool
+def worker_pool(setting: int, role: str = "extract") -> Executor:
+    """The process-wide pool of ``role`` ("extract" or "store"), created on first use."""
     with _lock:
-        if _pool is None:
+        pool = _pools.get(role)
+        if pool is None:
             if setting < 0:
-                _pool = ThreadPoolExecutor(max_workers=1)
+                pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=role)
             else:
                 context = multiprocessing.get_context("forkserver")
                 # Import the heavy modules once in the fork server, not once per worker.
                 context.set_forkserver_preload(["crawler.forkserver_preload", "crawler.extraction",
                                                 "crawler.relevance", "crawler.cli"])
-                _pool = ProcessPoolExecutor(max_workers=worker_count(setting), mp_context=context,
-                                            initializer=_warm_up, initargs=(os.getpid(),))
-            atexit.register(shutdown_pool)
-        return _pool
+                pool = ProcessPoolExecutor(max_workers=worker_count(setting), mp_context=context,
+                                           initializer=_warm_up, initargs=(os.getpid(),))
+            if not _pools:
+                atexit.register(shutdown_pool)
+            _pools[role] = pool
+        return pool
 
 
 def _open_database(db_url: str) -> None:
@@ -80,17 +90,21 @@ def _open_database(db_url: str) -> None:
     sessions_for_url(db_url)
 
 
-def warm_pool(setting: int, db_url: str) -> None:
-    """Start every worker and open its database now, while the spiders fetch their first
-    feeds, instead of when the first page arrives."""
-    pool = worker_pool(setting)
-    for _ in range(worker_count(setting) if setting >= 0 else 1):
-        pool.submit(_open_database, db_url)
+def _started() -> None:
+    """Nothing: submitting it makes the pool start a worker."""
+
+
+def warm_pool(extract_setting: int, store_setting: int, db_url: str) -> None:
+    """Start every worker, and open the database in the writers, now, while the spiders
+    fetch their first feeds, instead of when the first page arrives."""
+    for role, setting, task, args in (("extract", extract_setting, _started, ()),
+                                      ("store", store_setting, _open_database, (db_url,))):
+        pool = worker_pool(setting, role)
+        for _ in range(worker_count(setting) if setting >= 0 else 1):
+            pool.submit(task, *args)
 
 
 def shutdown_pool() -> None:
-    global _pool
     with _lock:
-        if _pool is not None:
-            _pool.shutdown(wait=True, cancel_futures=True)
-            _pool = None
+        while _pools:
+            _pools.popitem()[1].shutdown(wait=True, cancel_futures=True)

@@ -8,10 +8,14 @@ import multiprocessing
 import pickle
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from scrapy.utils.test import get_crawler
 
+from crawler.items import FetchedPage
+from crawler.pipelines import Rejected, RelevancePipeline, _extract
 from crawler.relevance import (
     DEFAULT_THRESHOLD,
     LexiconError,
@@ -641,3 +645,38 @@ def test_lexicon_pickles_and_classifies_in_a_worker_process() -> None:
         remote = pool.submit(classify, case.title, case.text, lexicon=lexicon).result(timeout=120)
         remote_default = pool.submit(classify, case.title, case.text).result(timeout=120)
     assert remote == remote_default == _classify(case)
+
+
+class _FilterSpider:
+    """Stands in for an outlet spider: the relevance stage reads only ``outlet.scope``."""
+
+    class outlet:  # noqa: N801 (mirrors the spider attribute)
+        scope = "filter"
+
+
+def _page(name: str) -> FetchedPage:
+    body = (Path(__file__).parent / "fixtures" / "pages" / name).read_bytes()
+    return FetchedPage(outlet="libyanexpress", url="https://www.libyanexpress.com/a/1/", status=200, body=body,
+                       content_type="text/html; charset=utf-8", fetched_at=datetime.now(UTC), discovered_via="test")
+
+
+def test_extraction_call_scores_the_article_and_the_relevance_stage_applies_the_policy() -> None:
+    """The worker-side extraction returns the article already scored (no scoring on the
+    reactor thread); the relevance stage keeps that score, scores only unscored records,
+    and drops irrelevant articles of filter outlets."""
+    record = _extract(_page("libyanexpress-mee-repost.html"), "en", 5 * 1024 * 1024, DEFAULT_THRESHOLD)
+    assert isinstance(record, ArticleRecord)
+    assert record.relevance_score == classify(record.title, record.text, record.description).score > DEFAULT_THRESHOLD
+    assert record.is_relevant
+
+    crawler = get_crawler(settings_dict={"NEWSMON_RELEVANCE_THRESHOLD": DEFAULT_THRESHOLD})
+    crawler.spider = _FilterSpider()
+    stage = RelevancePipeline.from_crawler(crawler)
+    record.relevance_score = 1e6  # a score already set is not recomputed
+    assert stage.process_item(record).relevance_score == 1e6
+
+    unscored = ArticleRecord(url="https://example.com/a", outlet="x", title="Football results",
+                             text="The home team won the derby two goals to one on Saturday.")
+    with pytest.raises(Rejected) as excinfo:
+        stage.process_item(unscored)
+    assert excinfo.value.reason == "irrelevant" and unscored.relevance_score is not None
