@@ -129,6 +129,8 @@ class RealPagesSite:
         site = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as news sites serve
+
             def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
                 if self.path == "/robots.txt":
                     body, kind = b"User-agent: *\nAllow: /\n", "text/plain"

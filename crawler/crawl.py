@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import date, datetime
+from threading import Thread
 from typing import Any
 
 from scrapy.crawler import CrawlerProcess
@@ -57,6 +58,10 @@ def run_crawl(settings: Settings, outlets: list[OutletConfig], *, since: date | 
     """Crawl ``outlets`` concurrently; blocks until every spider closed."""
     db_url = settings.get("NEWSMON_DATABASE_URL")
     engine = open_database(db_url)
+    # Starting the workers waits for the fork server to import trafilatura and the rest
+    # (~1 s): let that overlap with Scrapy's own start-up and the first feed fetches.
+    Thread(target=warm_pool, name="warm-pool", daemon=True, args=(
+        settings.getint("NEWSMON_EXTRACT_WORKERS"), settings.getint("NEWSMON_STORE_WORKERS"), db_url)).start()
     settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
     process = CrawlerProcess(settings)
     crawlers = []
@@ -64,7 +69,6 @@ def run_crawl(settings: Settings, outlets: list[OutletConfig], *, since: date | 
         crawler = process.create_crawler(outlet.slug)
         crawlers.append(crawler)
         process.crawl(crawler, since=since, max_articles=max_articles)
-    warm_pool(settings.getint("NEWSMON_EXTRACT_WORKERS"), settings.getint("NEWSMON_STORE_WORKERS"), db_url)
     process.start()
     run_ids = [c.stats.get_value("newsmon/run_id") for c in crawlers]
     with session_factory(engine)() as session:
