@@ -135,7 +135,25 @@ def _fold_variant(variant: str) -> str:
 
 
 def _alternation(cores: list[str]) -> str:
-    return "|".join(re.escape(c) for c in sorted(set(cores), key=lambda c: (-len(c), c)))
+    """A regex for any of ``cores``, the longest where several match, written as a trie of
+    their common prefixes: Python's ``re`` tries the alternatives of a group one by one at
+    every position, so a flat list of hundreds of variants was the classifier's main cost."""
+    trie: dict[str, dict] = {}
+    for core in cores:
+        node = trie
+        for char in core:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _trie_regex(trie)
+
+
+def _trie_regex(node: dict[str, dict]) -> str:
+    branches = [re.escape(char) + _trie_regex(child) for char, child in sorted(node.items()) if char]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+    # Greedy: a longer variant is tried before the shorter one it extends.
+    return f"(?:{body})?" if "" in node else body
 
 
 def _compile(cores: list[str]) -> re.Pattern[str]:
