@@ -18,7 +18,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import trafilatura
-from lxml.etree import LxmlError
+from lxml.etree import LxmlError, XPath
 from lxml.html import HtmlElement
 
 from crawler.extraction.boilerplate import prune_teaser_lists, remove_boilerplate
@@ -46,6 +46,10 @@ TRAFILATURA_OPTIONS = {
     "output_format": "python",
 }
 _LEAD_CHARS = 300
+# Elements trafilatura deletes before it reads anything (its tree cleaning, html2txt and
+# baseline alike), once the metadata stage is done with them. JSON-LD stays: trafilatura
+# reads it for forum detection and as its baseline's text.
+_INERT = XPath("//script[not(@type='application/ld+json')] | //style | //svg | //head/meta | //head/link | //head/title")
 
 
 def main_paragraphs(tree: HtmlElement, url: str) -> list[str]:
@@ -54,6 +58,13 @@ def main_paragraphs(tree: HtmlElement, url: str) -> list[str]:
     if document is None or not document.text:
         return []
     return [line.strip() for line in document.text.split("\n") if line.strip()]
+
+
+def drop_inert(tree: HtmlElement) -> None:
+    """Remove :data:`_INERT` (tails kept, as trafilatura does): the page is parsed once but
+    copied and searched several times by trafilatura, and these are most of its bytes."""
+    for el in _INERT(tree):
+        el.drop_tree()
 
 
 def _main_text(tree: HtmlElement, url: str) -> tuple[list[str], list[HtmlElement]]:
@@ -96,6 +107,7 @@ def extract_article(
             raise NotAnArticle("parse_error", "the body is not an HTML document")
         meta = read_metadata(tree, url, outlet=outlet)
         prune_teaser_lists(tree)
+        drop_inert(tree)
         paragraphs, sources = _main_text(tree, url)
     except (LxmlError, ValueError, TypeError, RecursionError) as exc:
         # Malformed markup can make lxml or trafilatura fail anywhere; for the crawler
