@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from crawler.cli import cli
-from crawler.extraction import NotAnArticle, extract_article
+from crawler.extraction import NotAnArticle, extract_article, warm_up
 from crawler.extraction.authors import clean_authors, publisher_keys
 from crawler.extraction.boilerplate import matching_rule, remove_boilerplate
 from crawler.extraction.dates import parse_datetime
@@ -366,3 +366,7 @@ def test_cli_manifest_writes_one_line_per_page_and_goes_on_after_failures(
     assert (tag["error"], missing["error"], broken["error"]) == ("not_article", "unreadable", "bad_manifest_line")
     assert "teaser boxes" in tag["detail"]
     assert arabic["language"] == "ar" and arabic["outlet"] == "alwasat"
+
+
+def test_warm_up_page_is_an_article() -> None:
+    warm_up()
