@@ -15,14 +15,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import trafilatura
 from click.testing import CliRunner
 
 from crawler.cli import cli
-from crawler.extraction import NotAnArticle, extract_article
+from crawler.extraction import NotAnArticle, extract_article, warm_up
 from crawler.extraction.authors import clean_authors, publisher_keys
 from crawler.extraction.boilerplate import matching_rule, remove_boilerplate
 from crawler.extraction.dates import parse_datetime
 from crawler.extraction.decoding import decode_html
+from crawler.extraction.heuristics import heuristic_metadata
 from crawler.extraction.language import article_language
 from storage.records import ArticleRecord
 from storage.text import content_hash
@@ -366,3 +368,18 @@ def test_cli_manifest_writes_one_line_per_page_and_goes_on_after_failures(
     assert (tag["error"], missing["error"], broken["error"]) == ("not_article", "unreadable", "bad_manifest_line")
     assert "teaser boxes" in tag["detail"]
     assert arabic["language"] == "ar" and arabic["outlet"] == "alwasat"
+
+
+def test_warm_up_page_is_an_article() -> None:
+    warm_up()
+
+
+@pytest.mark.parametrize("name", ARTICLES)
+def test_heuristics_give_what_trafilatura_extract_metadata_gives(name: str) -> None:
+    # heuristics.py runs trafilatura's own steps; an upgrade that changes them shows here.
+    tree = trafilatura.load_html(page_bytes(name))
+    url = EXPECTED[name]["url"]
+    expected = trafilatura.extract_metadata(tree, default_url=url)
+    got = heuristic_metadata(tree, url, title=True, author=True, date=True, categories=True)
+    fields = ("sitename", "title", "author", "date", "categories")
+    assert [getattr(got, f) for f in fields] == [getattr(expected, f) for f in fields]

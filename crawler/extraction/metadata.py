@@ -1,9 +1,9 @@
 """Article metadata from the page head: JSON-LD, OpenGraph/article meta tags, then trafilatura.
 
 Structured data is what publishers write for search engines and it carries full
-timestamps with offsets, so it comes first; :func:`trafilatura.extract_metadata` (title
-heuristics, bylines in the body, htmldate) fills what the page does not declare, and
-runs only when title, byline or date is undeclared.
+timestamps with offsets, so it comes first; trafilatura's metadata heuristics (title
+heuristics, bylines in the body, htmldate; :mod:`.heuristics`) fill what the page does
+not declare, run only when title, byline or date is undeclared and only for those.
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-import trafilatura
 from lxml.html import HtmlElement
 from trafilatura.settings import Document
 
 from crawler.extraction.authors import clean_authors, name_key, publisher_keys
 from crawler.extraction.dates import parse_datetime
+from crawler.extraction.heuristics import heuristic_metadata
 from storage.records import ArticleRecord
 from storage.urls import normalize_url
 
@@ -83,14 +83,15 @@ def _strings(value: Any, key: str = "name") -> list[str]:
 def _meta_tags(tree: HtmlElement) -> dict[str, list[str]]:
     """``<meta>`` contents by lowercased property / name / itemprop."""
     tags: dict[str, list[str]] = {}
-    for meta in tree.iterfind(".//meta"):
+    for meta in tree.iter("meta"):
         content = meta.get("content")
         if content is None or not content.strip():
             continue
         for attr in ("property", "name", "itemprop"):
             if key := (meta.get(attr) or "").strip().lower():
                 tags.setdefault(key, []).append(html.unescape(content).strip())
-    for el in tree.iterfind(".//*[@itemprop]"):
+    # XPath filters in C; ElementPath would make a Python proxy of every element first.
+    for el in tree.xpath(".//*[@itemprop]"):
         if el.tag != "meta" and (value := el.get("datetime") or el.get("content")):
             tags.setdefault(el.get("itemprop").strip().lower(), []).append(value.strip())
     return tags
@@ -168,9 +169,11 @@ def read_metadata(tree: HtmlElement, url: str, *, outlet: str) -> PageMetadata:
     authors = clean_authors(byline, publisher_keys(*site_names, url=url))
     published = (parse_datetime(next(iter(_strings(article.get("datePublished"))), None))
                  or parse_datetime(_first(tags, *_PUBLISHED_META)))
-    # trafilatura's heuristics (title and byline in the body, htmldate) cost a third of
-    # the extraction; declared data costs nothing. Ask them only for what is undeclared.
-    doc = Document() if title and authors and published else trafilatura.extract_metadata(tree, default_url=url)
+    section = next(iter(_strings(article.get("articleSection"))), None) or _first(tags, "article:section")
+    # trafilatura's heuristics (title and byline in the body, htmldate) cost more than the
+    # rest of this stage; declared data costs nothing. Ask them only for what is undeclared.
+    doc = Document() if title and authors and published else heuristic_metadata(
+        tree, url, title=not title, author=not authors, date=not published, categories=not section)
     if doc.sitename:
         site_names.append(doc.sitename)
     title = title or doc.title or ""
@@ -179,7 +182,6 @@ def read_metadata(tree: HtmlElement, url: str, *, outlet: str) -> PageMetadata:
     updated = (parse_datetime(next(iter(_strings(article.get("dateModified"))), None))
                or parse_datetime(_first(tags, *_MODIFIED_META)))
     root = tree.getroottree().getroot()
-    section = next(iter(_strings(article.get("articleSection"))), None) or _first(tags, "article:section")
     image = _first(tags, "og:image", "og:image:url", "og:image:secure_url", "twitter:image")
     record = ArticleRecord(
         url=url,

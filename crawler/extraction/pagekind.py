@@ -37,6 +37,8 @@ _WORD = re.compile(r"\w+")
 
 def count_words(text: str) -> int:
     """Words of the text; CJK scripts, written without spaces, count two characters a word."""
+    if not _CJK.search(text):
+        return len(_WORD.findall(text))
     cjk = len(_CJK.findall(text))
     return len(_WORD.findall(_CJK.sub(" ", text))) + cjk // 2
 
