@@ -73,7 +73,7 @@ def worker_pool(setting: int, role: str = "extract") -> Executor:
                 pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=role)
             else:
                 context = multiprocessing.get_context("forkserver")
-                # Import the heavy modules once in the fork server, not once per worker.
+                # Import (and warm up) the heavy modules once in the fork server, not once per worker.
                 context.set_forkserver_preload(["crawler.forkserver_preload", "crawler.extraction",
                                                 "crawler.relevance", "crawler.cli"])
                 pool = ProcessPoolExecutor(max_workers=worker_count(setting), mp_context=context,
