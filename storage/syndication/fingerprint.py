@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable
 
-from storage.text import normalize_text
+from storage.text import folded, folded_words
 
 VERSION = 1
 SHINGLE_WORDS = 5
@@ -79,35 +79,32 @@ def _word_hash(word: str) -> int:
     return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "little")
 
 
-def _signed(value: int) -> int:
-    return value - (1 << 64) if value >> 63 else value
-
-
 def _shingles(words: list[str]) -> list[int]:
     """Hashes of the 5-word windows, rolled over word hashes (a window costs a few integer
     operations instead of a digest); a text of fewer words is one shingle."""
     hashes = [_word_hash(w) for w in words]
+    if not hashes:
+        return []
     h = 0
     for value in hashes[:SHINGLE_WORDS]:
         h = (h * _BASE + value) & _MASK
-    if not hashes:
-        return []
-    found = [_signed(h)]
-    for i in range(SHINGLE_WORDS, len(hashes)):
-        h = ((h - hashes[i - SHINGLE_WORDS] * _BASE_OUT) * _BASE + hashes[i]) & _MASK
-        found.append(_signed(h))
-    return found
+    found = [h]
+    append = found.append
+    for value_out, value in zip(hashes, hashes[SHINGLE_WORDS:]):
+        h = ((h - value_out * _BASE_OUT) * _BASE + value) & _MASK
+        append(h)
+    return list(struct.unpack(f"<{len(found)}q", struct.pack(f"<{len(found)}Q", *found)))
 
 
 def fingerprint(title: str, text: str) -> Fingerprint:
     """Lines of ``text`` with at least :data:`MIN_LINE_WORDS` words (shorter ones are
     navigation, datelines and labels, never content on their own)."""
     lines = []
-    for raw in text.splitlines():
-        words = normalize_text(raw).split()
+    for raw in folded(text).splitlines():
+        words = folded_words(raw)
         if len(words) >= MIN_LINE_WORDS:
             lines.append(Line(stable_hash(" ".join(words)), tuple(words)))
-    return Fingerprint(lines=tuple(lines), title_words=tuple(normalize_text(title).split()))
+    return Fingerprint(lines=tuple(lines), title_words=tuple(folded_words(folded(title))))
 
 
 def pack(values: Iterable[int]) -> bytes:
