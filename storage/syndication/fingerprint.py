@@ -26,6 +26,8 @@ VERSION = 1
 SHINGLE_WORDS = 5
 ANCHOR_SAMPLING = 4
 MIN_LINE_WORDS = 4
+CACHED_FINGERPRINTS = 512
+_KEPT_SHINGLE_SETS = 4
 
 
 def stable_hash(text: str) -> int:
@@ -46,6 +48,7 @@ class Fingerprint:
     lines: tuple[Line, ...]
     title_words: tuple[str, ...]
     _cache: dict[frozenset[int], frozenset[int]] = field(default_factory=dict, repr=False)
+    _anchors: list[int] | None = field(default=None, repr=False)
 
     @property
     def words(self) -> int:
@@ -57,16 +60,21 @@ class Fingerprint:
         return list(dict.fromkeys(line.hash for line in self.lines))
 
     def shingles(self, without: frozenset[int] = frozenset()) -> frozenset[int]:
-        """Shingle hashes of the text, leaving out the lines whose hash is in ``without``."""
+        """Shingle hashes of the text, leaving out the lines whose hash is in ``without``
+        (the last few sets asked for are kept: fingerprints are cached across articles)."""
         cached = self._cache.get(without)
         if cached is None:
             stream = [w for line in self.lines if line.hash not in without for w in line.words]
             cached = frozenset(_shingles(stream))
+            if len(self._cache) >= _KEPT_SHINGLE_SETS:
+                del self._cache[next(k for k in self._cache if k)]
             self._cache[without] = cached
         return cached
 
     def anchors(self) -> list[int]:
-        return sorted(h for h in self.shingles() if h % ANCHOR_SAMPLING == 0)
+        if self._anchors is None:
+            self._anchors = sorted(h for h in self.shingles() if h % ANCHOR_SAMPLING == 0)
+        return self._anchors
 
 
 _MASK = (1 << 64) - 1
@@ -96,9 +104,14 @@ def _shingles(words: list[str]) -> list[int]:
     return list(struct.unpack(f"<{len(found)}q", struct.pack(f"<{len(found)}Q", *found)))
 
 
+@lru_cache(maxsize=CACHED_FINGERPRINTS)
 def fingerprint(title: str, text: str) -> Fingerprint:
     """Lines of ``text`` with at least :data:`MIN_LINE_WORDS` words (shorter ones are
-    navigation, datelines and labels, never content on their own)."""
+    navigation, datelines and labels, never content on their own).
+
+    Cached per process: an article is fingerprinted before its transaction and read back
+    while linking, and the candidates of a new article are mostly recent articles. Callers
+    must not change the result."""
     lines = []
     for raw in folded(text).splitlines():
         words = folded_words(raw)
