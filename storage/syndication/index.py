@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from itertools import zip_longest
 
-from sqlalchemy import Connection, bindparam, delete, insert, literal, select, union_all, update
+from sqlalchemy import Connection, bindparam, delete, insert, literal_column, select, union_all, update
 from sqlalchemy.orm import Session
 
 from storage.models import Article, utcnow
@@ -25,12 +25,6 @@ PostingTable = type[SyndicationAnchor] | type[SyndicationLine]
 _FINGERPRINT = SyndicationFingerprint.__table__
 # Statements built once: core statements on the session's connection skip the ORM's
 # per-statement work, and a prebuilt statement is compiled once.
-_BOTH_POSTINGS = union_all(
-    select(literal(0), SyndicationAnchor.hash, SyndicationAnchor.article_id)
-    .where(SyndicationAnchor.hash.in_(bindparam("anchors", expanding=True))),
-    select(literal(1), SyndicationLine.hash, SyndicationLine.article_id)
-    .where(SyndicationLine.hash.in_(bindparam("lines", expanding=True))),
-)
 _POSTINGS = {table: select(table.hash, table.article_id).where(table.hash.in_(bindparam("hashes", expanding=True)))
              for table in (SyndicationAnchor, SyndicationLine)}
 _INDEXED = select(_FINGERPRINT.c.version, _FINGERPRINT.c.content_hash, _FINGERPRINT.c.anchors,
@@ -52,13 +46,24 @@ def postings(session: Session, table: PostingTable, hashes: Iterable[int]) -> di
     return found
 
 
+def _marks(conn: Connection, count: int) -> str:
+    """``count`` positional placeholders of the driver. Postings are read and written
+    through the driver: per value, SQLAlchemy's parameter handling costs more than the
+    database's index probe or insert, and hashes are plain integers."""
+    return ", ".join(("?" if conn.dialect.paramstyle == "qmark" else "%s",) * count)
+
+
 def anchor_and_line_postings(session: Session, anchors: Iterable[int], lines: Iterable[int],
                              ) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
     """:func:`postings` of both tables, read in one statement."""
     found: tuple[dict[int, list[int]], dict[int, list[int]]] = (defaultdict(list), defaultdict(list))
     conn = session.connection()
     for a, l in zip_longest(_chunks(sorted(set(anchors))), _chunks(sorted(set(lines))), fillvalue=()):
-        for kind, h, article_id in conn.execute(_BOTH_POSTINGS, {"anchors": a, "lines": l}):
+        rows = conn.exec_driver_sql(
+            f"SELECT 0, hash, article_id FROM {SyndicationAnchor.__tablename__} WHERE hash IN ({_marks(conn, len(a)) or 'NULL'}) "
+            f"UNION ALL SELECT 1, hash, article_id FROM {SyndicationLine.__tablename__} WHERE hash IN ({_marks(conn, len(l)) or 'NULL'})",
+            (*a, *l)).fetchall()
+        for kind, h, article_id in rows:
             found[kind][h].append(article_id)
     return found
 
@@ -70,10 +75,9 @@ def _drop_postings(conn: Connection, table: PostingTable, article_id: int, hashe
 
 def _add_postings(conn: Connection, table: PostingTable, article_id: int, hashes: list[int],
                   existing: dict[int, list[int]]) -> None:
-    rows = [{"hash": h, "article_id": article_id} for h in dict.fromkeys(hashes)
-            if len(existing.get(h, ())) < POSTING_CAP]
+    rows = [(h, article_id) for h in dict.fromkeys(hashes) if len(existing.get(h, ())) < POSTING_CAP]
     if rows:
-        conn.execute(insert(table), rows)
+        conn.exec_driver_sql(f"INSERT INTO {table.__tablename__} (hash, article_id) VALUES ({_marks(conn, 2)})", rows)
 
 
 def indexed(session: Session, article_id: int) -> tuple[int, str, bytes, bytes] | None:
@@ -112,11 +116,3 @@ def clear_index(session: Session) -> None:
     for table in (SyndicationAnchor, SyndicationLine, SyndicationFingerprint):
         session.execute(delete(table))
 
-
-def declaring_canonical(session: Session, url_keys: Iterable[str]) -> list[int]:
-    """Articles whose rel=canonical names one of ``url_keys`` (copies stored first)."""
-    keys = list(url_keys)
-    if not keys:
-        return []
-    return list(session.connection().scalars(select(_FINGERPRINT.c.article_id)
-                                             .where(_FINGERPRINT.c.canonical_key.in_(keys))))

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import bindparam, delete, func, insert, literal_column, or_, select, union_all, update
 from sqlalchemy.orm import Session
 
 from storage.articles import identity_keys
@@ -29,8 +29,7 @@ from storage.models import Article, ArticleUrl, Outlet, SyndicationLink
 from storage.syndication.attribution import credited_sources, outlet_aliases
 from storage.syndication.fingerprint import Fingerprint, fingerprint
 from storage.syndication.index import (
-    POSTING_CAP, anchor_and_line_postings, clear_index, declaring_canonical, indexed, is_current, postings,
-    write_index,
+    POSTING_CAP, anchor_and_line_postings, clear_index, indexed, is_current, postings, write_index,
 )
 from storage.syndication.models import SyndicationFingerprint, SyndicationLine, SyndicationMatch
 from storage.syndication.stories import components, neighbours, write_story
@@ -52,11 +51,18 @@ _MATCH = SyndicationMatch.__table__
 _OUTLET = Outlet.__table__
 _ARTICLES = select(_ARTICLE.c.id, _ARTICLE.c.title, _ARTICLE.c.text, _ARTICLE.c.outlet_id, _ARTICLE.c.url,
                    _ARTICLE.c.url_key, _ARTICLE.c.canonical_url).where(_ARTICLE.c.id.in_(bindparam("ids", expanding=True)))
-_STORIES = select(_ARTICLE.c.id, _ARTICLE.c.story_id).where(_ARTICLE.c.id.in_(bindparam("ids", expanding=True)))
-_SIZES = (select(_FINGERPRINT.c.article_id, func.length(_FINGERPRINT.c.anchors))
-          .where(_FINGERPRINT.c.article_id.in_(bindparam("ids", expanding=True))))
+_PLACES = (select(_ARTICLE.c.id, _ARTICLE.c.story_id, _ARTICLE.c.original_id)
+           .where(_ARTICLE.c.id.in_(bindparam("ids", expanding=True))))
 _URL_KEYS = select(_URL.c.article_id, _URL.c.url_key).where(_URL.c.article_id.in_(bindparam("ids", expanding=True)))
-_ARTICLE_AT = select(_URL.c.article_id).where(_URL.c.url_key == bindparam("key"))
+# Declared originals (kind 0), declared copies (kind 1) and the anchor counts of ranked
+# candidates (kind 2), in one statement.
+_DECLARED_AND_SIZES = union_all(
+    select(literal_column("0"), _URL.c.article_id, literal_column("0")).where(_URL.c.url_key == bindparam("canonical")),
+    select(literal_column("1"), _FINGERPRINT.c.article_id, literal_column("0")).where(_FINGERPRINT.c.canonical_key.in_(
+        select(_URL.c.url_key).where(_URL.c.article_id == bindparam("me")))),
+    select(literal_column("2"), _FINGERPRINT.c.article_id, func.length(_FINGERPRINT.c.anchors))
+    .where(_FINGERPRINT.c.article_id.in_(bindparam("ranked", expanding=True))),
+)
 _OUTLET_NAMES = select(_OUTLET.c.name, _OUTLET.c.slug, _OUTLET.c.home_url).where(_OUTLET.c.id == bindparam("id"))
 
 
@@ -117,10 +123,18 @@ class _Check:
                 weights[a] += 1 / len(others)
                 shared[a] += 1
         ranked = sorted(weights, key=lambda a: (-weights[a], a))[: 3 * MAX_CANDIDATES]
-        sizes = {a: int(n) // 8 for a, n in self.session.connection().execute(_SIZES, {"ids": ranked})} if ranked else {}
+        declared: tuple[list[int], list[int]] = ([], [])
+        sizes = {}
+        rows = self.session.connection().execute(
+            _DECLARED_AND_SIZES, {"canonical": canonical_key(self.article) or None, "me": me, "ranked": ranked})
+        for kind, a, n in rows:
+            if kind == 2:
+                sizes[a] = int(n) // 8
+            else:
+                declared[kind].append(a)
         found = [a for a in ranked if a in sizes
                  and shared[a] >= max(1.0, ANCHOR_SHARE * min(len(anchors), sizes[a]))][:MAX_CANDIDATES]
-        return found + [a for a in self.declared() if a != me and a not in found]
+        return found + [a for a in dict.fromkeys(declared[0] + declared[1]) if a != me and a not in found]
 
     def url_keys(self, ids: Iterable[int]) -> dict[int, set[str]]:
         """Every URL key each article was seen under, read in one query for all of them."""
@@ -131,15 +145,6 @@ class _Check:
             for i, key in self.session.connection().execute(_URL_KEYS, {"ids": missing}):
                 self.keys[i].add(key)
         return self.keys
-
-    def declared(self) -> list[int]:
-        """Articles this one names as canonical, and articles naming this one."""
-        found = []
-        key = canonical_key(self.article)
-        if key:
-            found += list(self.session.connection().scalars(_ARTICLE_AT, {"key": key}))
-        found += declaring_canonical(self.session, self.url_keys([self.article.id])[self.article.id])
-        return list(dict.fromkeys(found))
 
     def load(self, ids: list[int]) -> list[ArticleLike]:
         """The articles of ``ids`` that exist, in that order."""
@@ -169,15 +174,20 @@ class _Check:
         return replace(self.profiles[article.id], boilerplate=boilerplate)
 
 
-def _stories(session: Session, ids: Iterable[int]) -> dict[int, int]:
-    """Story id of each article (its own id when it has none yet)."""
+def _places(session: Session, ids: Iterable[int]) -> dict[int, tuple[int | None, int | None]]:
+    """(story_id, original_id) of each article that exists."""
     ids = sorted(set(ids))
-    found: dict[int, int] = {}
+    found = {}
     conn = session.connection()
     for start in range(0, len(ids), 500):
-        for i, story in conn.execute(_STORIES, {"ids": ids[start : start + 500]}):
-            found[i] = story if story is not None else i
+        for i, story, original in conn.execute(_PLACES, {"ids": ids[start : start + 500]}):
+            found[i] = (story, original)
     return found
+
+
+def _stories(places: dict[int, tuple[int | None, int | None]]) -> dict[int, int]:
+    """Story id of each article (its own id when it has none yet)."""
+    return {i: story if story is not None else i for i, (story, _) in places.items()}
 
 
 def _boilerplate(fp: Fingerprint, pair: tuple[int, int], line_postings: dict[int, list[int]],
@@ -197,9 +207,10 @@ def _boilerplate(fp: Fingerprint, pair: tuple[int, int], line_postings: dict[int
     return frozenset(lines)
 
 
-def _replace_matches(session: Session, article_id: int, verdicts: list[Verdict]) -> None:
+def _replace_matches(session: Session, article_id: int, verdicts: list[Verdict], *, had_matches: bool) -> None:
     conn = session.connection()
-    conn.execute(delete(_MATCH).where(or_(_MATCH.c.low_id == article_id, _MATCH.c.high_id == article_id)))
+    if had_matches:
+        conn.execute(delete(_MATCH).where(or_(_MATCH.c.low_id == article_id, _MATCH.c.high_id == article_id)))
     rows = []
     for v in verdicts:
         low_first = v.a < v.b
@@ -245,11 +256,13 @@ def _link(session: Session, article: ArticleLike, *, index: bool) -> LinkResult:
             article.credited_source = source
         write_index(session, article, fp, key, anchor_postings, own_lines)
     candidates = check.load(check.candidates(anchor_postings))
-    check.url_keys([article.id, *(c.id for c in candidates)])
+    if candidates:
+        check.url_keys([article.id, *(c.id for c in candidates)])
     prints = {c.id: fingerprint(c.title, c.text) for c in candidates}
     line_postings = postings(session, SyndicationLine, {h for p in prints.values() for h in p.line_hashes})
     line_postings.update({h: holders + [article.id] for h, holders in own_lines.items()})
-    story = _stories(session, {a for hs in line_postings.values() for a in hs} | {article.id} | set(prints))
+    places = _places(session, {a for hs in line_postings.values() for a in hs} | {article.id} | set(prints))
+    story = _stories(places)
     verdicts = []
     for c in candidates:
         pair = (article.id, c.id)
@@ -260,16 +273,23 @@ def _link(session: Session, article: ArticleLike, *, index: bool) -> LinkResult:
             verdicts.append(verdict)
     lock_stories(session)
     before = neighbours(session, article.id)
-    _replace_matches(session, article.id, verdicts)
+    _replace_matches(session, article.id, verdicts, had_matches=bool(before))
     matched = [v.b for v in verdicts]
+    if verdicts or before:
+        stories = components(session, {article.id} | before | set(matched))
+    else:  # no match before or now: the article is a story of its own
+        stories = [({article.id}, [])]
     story_id = article.id
-    for members, edges in components(session, {article.id} | before | set(matched)):
-        original = write_story(session, members, edges)
+    for members, edges in stories:
+        original = write_story(session, members, edges,
+                               lone=places.get(article.id) if members == {article.id} else None)
+        story.update(dict.fromkeys(members, original))
         if article.id in members:
             story_id = original
     relinked: list[int] = []
     if index:
-        after = _stories(session, {a for hs in own_lines.values() for a in hs} | {article.id})
+        holders = {a for hs in own_lines.values() for a in hs} | {article.id}
+        after = {a: story[a] for a in holders if a in story}
         due = sorted(_due_again(article.id, own_lines, after))
         for earlier in check.load(due):
             _link(session, earlier, index=False)

@@ -162,17 +162,25 @@ def link_evidence(copy: int, original: int, match: Match) -> dict[str, Any]:
     return evidence
 
 
-def write_story(session: Session, members: set[int], edges: list[Match]) -> int:
+def write_story(session: Session, members: set[int], edges: list[Match], *,
+                lone: tuple[int | None, int | None] | None = None) -> int:
     """Set story, original and links of one story; returns the original's id.
 
-    Only articles whose story or original changes are updated; their ORM objects in the
-    session, if any, are expired so they read the new values."""
+    ``lone`` is the (story_id, original_id) of the only member, when the caller has read
+    it. Only articles whose story or original changes are updated, and only former copies
+    can have a link to delete (a link exists exactly when ``original_id`` is set); their
+    ORM objects in the session, if any, are expired so they read the new values."""
     conn = session.connection()
-    rows = conn.execute(_MEMBERS, {"ids": list(members)}).all()
+    if lone is not None and len(members) == 1:
+        rows = [(*members, None, 0, *lone)]
+    else:
+        rows = conn.execute(_MEMBERS, {"ids": list(members)}).all()
     infos = [Member(id=i, published_at=p, words=w or 0) for i, p, w, _, _ in rows]
     original = choose_original(infos, edges) if len(infos) > 1 else infos[0].id
     step = _paths(original, edges)
-    conn.execute(delete(_LINK).where(_LINK.c.copy_id.in_([m.id for m in infos])))
+    former_copies = [i for i, _, _, _, original_id in rows if original_id is not None]
+    if former_copies:
+        conn.execute(delete(_LINK).where(_LINK.c.copy_id.in_(former_copies)))
     moved: dict[int | None, list[int]] = defaultdict(list)
     links = []
     for i, _, _, story_id, original_id in rows:
