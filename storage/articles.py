@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Iterable, Literal
 
 from sqlalchemy import bindparam, delete, exists, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from storage.models import Article, ArticleUrl, Outlet, RejectedUrl
 from storage.records import ArticleRecord
@@ -27,6 +27,7 @@ _CONTENT_FIELDS = (
     "tags", "section", "image_url", "word_count", "content_hash", "relevance_score",
     "relevance_terms", "is_relevant",
 )
+_ARTICLE = Article.__table__
 _URL = ArticleUrl.__table__
 _REJECTED = RejectedUrl.__table__
 # What saving needs to know first, in one statement: the outlet's id, the article one of
@@ -108,14 +109,18 @@ def save_article(session: Session, record: ArticleRecord) -> SaveResult:
     if outlet_id is None:
         outlet_id = ensure_outlet(session, record.outlet).id
     if article_id is None:
-        article = Article(
-            outlet_id=outlet_id, url=url, url_key=keys[0], canonical_url=canonical,
-            fetched_at=record.fetched_at, http_status=record.http_status,
-            external_id=record.external_id, source=record.source,
-            **{f: getattr(record, f) for f in _CONTENT_FIELDS},
-        )
+        values = {
+            "outlet_id": outlet_id, "url": url, "url_key": keys[0], "canonical_url": canonical,
+            "fetched_at": record.fetched_at, "http_status": record.http_status,
+            "external_id": record.external_id, "source": record.source, "story_id": None, "original_id": None,
+            "credited_source": None, **{f: getattr(record, f) for f in _CONTENT_FIELDS},
+        }
+        # A core insert, then the ORM object made persistent as if loaded: the unit of
+        # work cost more than the insert itself.
+        (article_id,) = conn.execute(insert(_ARTICLE), values).inserted_primary_key
+        article = Article(id=article_id, **values)
+        make_transient_to_detached(article)
         session.add(article)
-        session.flush()
         status: SaveStatus = "new"
         known: set[str] = set()
     else:

@@ -39,6 +39,7 @@ from storage.urls import url_host, url_key
 BOILERPLATE_STORIES = 2
 MAX_CANDIDATES = 12
 ANCHOR_SHARE = 0.2
+_NO_STORIES: frozenset[int] = frozenset()
 
 # Linking reads and writes through core statements on the session's connection: the
 # ORM's per-statement and per-object work cost more than the queries themselves. Other
@@ -190,19 +191,21 @@ def _stories(places: dict[int, tuple[int | None, int | None]]) -> dict[int, int]
     return {i: story if story is not None else i for i, (story, _) in places.items()}
 
 
+def _line_stories(line_postings: dict[int, list[int]], story: dict[int, int]) -> dict[int, set[int]]:
+    """The stories holding each line (of articles that exist)."""
+    return {h: {story[a] for a in holders if a in story} for h, holders in line_postings.items()}
+
+
 def _boilerplate(fp: Fingerprint, pair: tuple[int, int], line_postings: dict[int, list[int]],
-                 story: dict[int, int]) -> frozenset[int]:
+                 line_stories: dict[int, set[int]], story: dict[int, int]) -> frozenset[int]:
     """Lines of ``fp`` found in at least :data:`BOILERPLATE_STORIES` stories besides the
-    two compared (or in so many articles that postings stopped)."""
+    two compared (or in so many articles that postings stopped). The pair's own stories
+    are left out whole, so leaving out the pair's articles first changes nothing."""
     excluded = {story.get(pair[0], pair[0]), story.get(pair[1], pair[1])}
     lines = set()
     for h in fp.line_hashes:
         holders = line_postings.get(h, [])
-        if len(holders) >= POSTING_CAP:
-            lines.add(h)
-            continue
-        outside = {story[a] for a in holders if a not in pair and a in story} - excluded
-        if len(outside) >= BOILERPLATE_STORIES:
+        if len(holders) >= POSTING_CAP or len(line_stories.get(h, _NO_STORIES) - excluded) >= BOILERPLATE_STORIES:
             lines.add(h)
     return frozenset(lines)
 
@@ -263,11 +266,12 @@ def _link(session: Session, article: ArticleLike, *, index: bool) -> LinkResult:
     line_postings.update({h: holders + [article.id] for h, holders in own_lines.items()})
     places = _places(session, {a for hs in line_postings.values() for a in hs} | {article.id} | set(prints))
     story = _stories(places)
+    line_stories = _line_stories(line_postings, story) if candidates else {}
     verdicts = []
     for c in candidates:
         pair = (article.id, c.id)
-        mine = check.side(article, fp, _boilerplate(fp, pair, line_postings, story))
-        theirs = check.side(c, prints[c.id], _boilerplate(prints[c.id], pair, line_postings, story))
+        mine = check.side(article, fp, _boilerplate(fp, pair, line_postings, line_stories, story))
+        theirs = check.side(c, prints[c.id], _boilerplate(prints[c.id], pair, line_postings, line_stories, story))
         verdict = verify(mine, theirs)
         if verdict is not None:
             verdicts.append(verdict)
