@@ -48,8 +48,8 @@ def postings(session: Session, table: PostingTable, hashes: Iterable[int]) -> di
 
 def _marks(conn: Connection, count: int) -> str:
     """``count`` positional placeholders of the driver. Postings are read and written
-    through the driver: per value and per row, SQLAlchemy's parameter and result handling
-    costs more than the database's index probe or insert, and hashes are plain integers."""
+    through the driver (still seen by engine events): per value, SQLAlchemy's parameter
+    handling costs more than the database's index probe or insert."""
     return ", ".join(("?" if conn.dialect.paramstyle == "qmark" else "%s",) * count)
 
 
@@ -58,18 +58,14 @@ def anchor_and_line_postings(session: Session, anchors: Iterable[int], lines: It
     """:func:`postings` of both tables, read in one statement."""
     found: tuple[dict[int, list[int]], dict[int, list[int]]] = (defaultdict(list), defaultdict(list))
     conn = session.connection()
-    cursor = conn.connection.cursor()
-    try:
-        for a, l in zip_longest(_chunks(sorted(set(anchors))), _chunks(sorted(set(lines))), fillvalue=()):
-            cursor.execute(
-                f"SELECT 0, hash, article_id FROM {SyndicationAnchor.__tablename__} "
-                f"WHERE hash IN ({_marks(conn, len(a)) or 'NULL'}) UNION ALL "
-                f"SELECT 1, hash, article_id FROM {SyndicationLine.__tablename__} "
-                f"WHERE hash IN ({_marks(conn, len(l)) or 'NULL'})", (*a, *l))
-            for kind, h, article_id in cursor.fetchall():
-                found[kind][h].append(article_id)
-    finally:
-        cursor.close()
+    for a, l in zip_longest(_chunks(sorted(set(anchors))), _chunks(sorted(set(lines))), fillvalue=()):
+        rows = conn.exec_driver_sql(
+            f"SELECT 0, hash, article_id FROM {SyndicationAnchor.__tablename__} "
+            f"WHERE hash IN ({_marks(conn, len(a)) or 'NULL'}) UNION ALL "
+            f"SELECT 1, hash, article_id FROM {SyndicationLine.__tablename__} "
+            f"WHERE hash IN ({_marks(conn, len(l)) or 'NULL'})", (*a, *l)).all()
+        for kind, h, article_id in rows:
+            found[kind][h].append(article_id)
     return found
 
 
