@@ -31,7 +31,7 @@ from storage.syndication.fingerprint import Fingerprint, fingerprint
 from storage.syndication.index import (
     POSTING_CAP, anchor_and_line_postings, clear_index, indexed, is_current, postings, write_index,
 )
-from storage.syndication.models import SyndicationFingerprint, SyndicationLine, SyndicationMatch
+from storage.syndication.models import SyndicationAnchor, SyndicationFingerprint, SyndicationLine, SyndicationMatch
 from storage.syndication.stories import components, neighbours, write_story
 from storage.syndication.verify import Side, Verdict, verify
 from storage.urls import url_host, url_key
@@ -51,7 +51,7 @@ _FINGERPRINT = SyndicationFingerprint.__table__
 _MATCH = SyndicationMatch.__table__
 _OUTLET = Outlet.__table__
 _ARTICLES = select(_ARTICLE.c.id, _ARTICLE.c.title, _ARTICLE.c.text, _ARTICLE.c.outlet_id, _ARTICLE.c.url,
-                   _ARTICLE.c.url_key, _ARTICLE.c.canonical_url).where(_ARTICLE.c.id.in_(bindparam("ids", expanding=True)))
+                   _ARTICLE.c.url_key, _ARTICLE.c.canonical_url, _ARTICLE.c.story_id, _ARTICLE.c.original_id).where(_ARTICLE.c.id.in_(bindparam("ids", expanding=True)))
 _PLACES = (select(_ARTICLE.c.id, _ARTICLE.c.story_id, _ARTICLE.c.original_id)
            .where(_ARTICLE.c.id.in_(bindparam("ids", expanding=True))))
 _URL_KEYS = select(_URL.c.article_id, _URL.c.url_key).where(_URL.c.article_id.in_(bindparam("ids", expanding=True)))
@@ -241,24 +241,38 @@ def _due_again(article_id: int, line_postings: dict[int, list[int]], story: dict
     return due
 
 
+def _without(line_postings: dict[int, list[int]], article_id: int) -> dict[int, list[int]]:
+    """``line_postings`` without the article's own postings (changed in place)."""
+    for holders in line_postings.values():
+        if article_id in holders:
+            holders.remove(article_id)
+    return line_postings
+
+
 def _link(session: Session, article: ArticleLike, *, index: bool) -> LinkResult:
     check = _Check(session, article)
     fp = check.fp
     if index:  # concurrent writers of articles that could match wait here for each other
         lock_keys(session, [*fp.anchors(), *fp.line_hashes, canonical_key(article),
                             *identity_keys(article.url, article.canonical_url)])
-    anchor_postings, own_lines = anchor_and_line_postings(session, fp.anchors(), fp.line_hashes)
-    for holders in own_lines.values():
-        if article.id in holders:
-            holders.remove(article.id)
     if index:
+        anchor_postings, own_lines = anchor_and_line_postings(session, fp.anchors(), fp.line_hashes)
+        _without(own_lines, article.id)
         credits = credited_sources(article.title, article.text)
         key = canonical_key(article)
         source = credits[0] if credits else (url_host(key) if key else None)
         if article.credited_source != source:
             article.credited_source = source
         write_index(session, article, fp, key, anchor_postings, own_lines)
-    candidates = check.load(check.candidates(anchor_postings))
+        wanted = check.candidates(anchor_postings)
+    else:
+        wanted = check.candidates(postings(session, SyndicationAnchor, fp.anchors()))
+        if not wanted and article.story_id == article.id and article.original_id is None \
+                and not neighbours(session, article.id):
+            # No candidate, no match and its own story: linking again would change nothing.
+            return LinkResult(article_id=article.id, story_id=article.id, original_id=None)
+        own_lines = _without(postings(session, SyndicationLine, fp.line_hashes), article.id)
+    candidates = check.load(wanted)
     if candidates:
         check.url_keys([article.id, *(c.id for c in candidates)])
     prints = {c.id: fingerprint(c.title, c.text) for c in candidates}
