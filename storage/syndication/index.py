@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from itertools import zip_longest
 
-from sqlalchemy import Connection, bindparam, delete, insert, literal_column, select, union_all, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import Article, utcnow
@@ -25,8 +25,6 @@ PostingTable = type[SyndicationAnchor] | type[SyndicationLine]
 _FINGERPRINT = SyndicationFingerprint.__table__
 # Statements built once: core statements on the session's connection skip the ORM's
 # per-statement work, and a prebuilt statement is compiled once.
-_POSTINGS = {table: select(table.hash, table.article_id).where(table.hash.in_(bindparam("hashes", expanding=True)))
-             for table in (SyndicationAnchor, SyndicationLine)}
 _INDEXED = select(_FINGERPRINT.c.version, _FINGERPRINT.c.content_hash, _FINGERPRINT.c.anchors,
                   _FINGERPRINT.c.lines).where(_FINGERPRINT.c.article_id == bindparam("id"))
 
@@ -36,21 +34,29 @@ def _chunks(values: Sequence[int]) -> Iterable[Sequence[int]]:
         yield values[start : start + _CHUNK]
 
 
+def _marks(conn: Connection, count: int) -> str:
+    """``count`` positional placeholders of the driver, or NULL (an empty list)."""
+    return ", ".join(("?" if conn.dialect.paramstyle == "qmark" else "%s",) * count) or "NULL"
+
+
+def _driver_rows(conn: Connection, sql: str, params: tuple[int, ...]) -> list[tuple[int, ...]]:
+    """Rows of ``sql`` as the driver returns them. Postings are read and written through
+    the driver (engine events still see the statement): per value, SQLAlchemy's parameter
+    handling and its Row objects cost more than the database's index probe, and a check
+    reads thousands of postings when an article has many copies."""
+    with conn.exec_driver_sql(sql, params) as result:
+        return result.cursor.fetchall()
+
+
 def postings(session: Session, table: PostingTable, hashes: Iterable[int]) -> dict[int, list[int]]:
     """Article ids holding each hash (at most :data:`POSTING_CAP` per hash)."""
     found: dict[int, list[int]] = defaultdict(list)
     conn = session.connection()
     for chunk in _chunks(sorted(set(hashes))):
-        for h, article_id in conn.execute(_POSTINGS[table], {"hashes": chunk}):
+        sql = f"SELECT hash, article_id FROM {table.__tablename__} WHERE hash IN ({_marks(conn, len(chunk))})"
+        for h, article_id in _driver_rows(conn, sql, tuple(chunk)):
             found[h].append(article_id)
     return found
-
-
-def _marks(conn: Connection, count: int) -> str:
-    """``count`` positional placeholders of the driver. Postings are read and written
-    through the driver (still seen by engine events): per value, SQLAlchemy's parameter
-    handling costs more than the database's index probe or insert."""
-    return ", ".join(("?" if conn.dialect.paramstyle == "qmark" else "%s",) * count)
 
 
 def anchor_and_line_postings(session: Session, anchors: Iterable[int], lines: Iterable[int],
@@ -59,12 +65,11 @@ def anchor_and_line_postings(session: Session, anchors: Iterable[int], lines: It
     found: tuple[dict[int, list[int]], dict[int, list[int]]] = (defaultdict(list), defaultdict(list))
     conn = session.connection()
     for a, l in zip_longest(_chunks(sorted(set(anchors))), _chunks(sorted(set(lines))), fillvalue=()):
-        rows = conn.exec_driver_sql(
-            f"SELECT 0, hash, article_id FROM {SyndicationAnchor.__tablename__} "
-            f"WHERE hash IN ({_marks(conn, len(a)) or 'NULL'}) UNION ALL "
-            f"SELECT 1, hash, article_id FROM {SyndicationLine.__tablename__} "
-            f"WHERE hash IN ({_marks(conn, len(l)) or 'NULL'})", (*a, *l)).all()
-        for kind, h, article_id in rows:
+        sql = (f"SELECT 0, hash, article_id FROM {SyndicationAnchor.__tablename__} "
+               f"WHERE hash IN ({_marks(conn, len(a))}) UNION ALL "
+               f"SELECT 1, hash, article_id FROM {SyndicationLine.__tablename__} "
+               f"WHERE hash IN ({_marks(conn, len(l))})")
+        for kind, h, article_id in _driver_rows(conn, sql, (*a, *l)):
             found[kind][h].append(article_id)
     return found
 

@@ -50,8 +50,11 @@ _URL = ArticleUrl.__table__
 _FINGERPRINT = SyndicationFingerprint.__table__
 _MATCH = SyndicationMatch.__table__
 _OUTLET = Outlet.__table__
-_ARTICLES = select(_ARTICLE.c.id, _ARTICLE.c.title, _ARTICLE.c.text, _ARTICLE.c.outlet_id, _ARTICLE.c.url,
-                   _ARTICLE.c.url_key, _ARTICLE.c.canonical_url, _ARTICLE.c.story_id, _ARTICLE.c.original_id).where(_ARTICLE.c.id.in_(bindparam("ids", expanding=True)))
+_ARTICLES = (
+    select(_ARTICLE.c.id, _ARTICLE.c.title, _ARTICLE.c.text, _ARTICLE.c.outlet_id, _ARTICLE.c.url,
+           _ARTICLE.c.url_key, _ARTICLE.c.canonical_url, _ARTICLE.c.story_id, _ARTICLE.c.original_id)
+    .where(_ARTICLE.c.id.in_(bindparam("ids", expanding=True)))
+)
 _PLACES = (select(_ARTICLE.c.id, _ARTICLE.c.story_id, _ARTICLE.c.original_id)
            .where(_ARTICLE.c.id.in_(bindparam("ids", expanding=True))))
 _URL_KEYS = select(_URL.c.article_id, _URL.c.url_key).where(_URL.c.article_id.in_(bindparam("ids", expanding=True)))
