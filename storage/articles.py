@@ -34,7 +34,8 @@ _REJECTED = RejectedUrl.__table__
 # the URL keys already names (as :func:`find_article`), and whether a key was rejected.
 _LOOKUP = select(
     select(Outlet.__table__.c.id).where(Outlet.__table__.c.slug == bindparam("slug")).scalar_subquery(),
-    select(_URL.c.article_id).where(_URL.c.url_key.in_(bindparam("keys", expanding=True))).limit(1).scalar_subquery(),
+    select(_URL.c.article_id).where(_URL.c.url_key.in_(bindparam("keys", expanding=True)))
+    .limit(1).scalar_subquery(),
     exists().where(_REJECTED.c.url_key.in_(bindparam("rejected", expanding=True))),
 )
 

@@ -12,7 +12,8 @@ import hashlib
 import re
 import unicodedata
 
-_ARABIC_DIACRITICS = "".join(map(chr, (*range(0x610, 0x61B), *range(0x64B, 0x660), 0x670, *range(0x6D6, 0x6EE))))
+_ARABIC_DIACRITICS = "".join(map(chr, (*range(0x610, 0x61B), *range(0x64B, 0x660), 0x670,
+                                       *range(0x6D6, 0x6EE))))
 _TATWEEL = "\u0640"
 _ARABIC_FOLD = {
     "\u0622": "\u0627", "\u0623": "\u0627", "\u0625": "\u0627", "\u0671": "\u0627",

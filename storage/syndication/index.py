@@ -83,7 +83,8 @@ def _add_postings(conn: Connection, table: PostingTable, article_id: int, hashes
                   existing: dict[int, list[int]]) -> None:
     rows = [(h, article_id) for h in dict.fromkeys(hashes) if len(existing.get(h, ())) < POSTING_CAP]
     if rows:
-        conn.exec_driver_sql(f"INSERT INTO {table.__tablename__} (hash, article_id) VALUES ({_marks(conn, 2)})", rows)
+        sql = f"INSERT INTO {table.__tablename__} (hash, article_id) VALUES ({_marks(conn, 2)})"
+        conn.exec_driver_sql(sql, rows)
 
 
 def indexed(session: Session, article_id: int) -> tuple[int, str, bytes, bytes] | None:

@@ -31,7 +31,9 @@ from storage.syndication.fingerprint import Fingerprint, fingerprint
 from storage.syndication.index import (
     POSTING_CAP, anchor_and_line_postings, clear_index, indexed, is_current, postings, write_index,
 )
-from storage.syndication.models import SyndicationAnchor, SyndicationFingerprint, SyndicationLine, SyndicationMatch
+from storage.syndication.models import (
+    SyndicationAnchor, SyndicationFingerprint, SyndicationLine, SyndicationMatch,
+)
 from storage.syndication.stories import components, neighbours, write_story
 from storage.syndication.verify import Side, Verdict, verify
 from storage.urls import url_host, url_key
@@ -57,17 +59,21 @@ _ARTICLES = (
 )
 _PLACES = (select(_ARTICLE.c.id, _ARTICLE.c.story_id, _ARTICLE.c.original_id)
            .where(_ARTICLE.c.id.in_(bindparam("ids", expanding=True))))
-_URL_KEYS = select(_URL.c.article_id, _URL.c.url_key).where(_URL.c.article_id.in_(bindparam("ids", expanding=True)))
+_URL_KEYS = (select(_URL.c.article_id, _URL.c.url_key)
+             .where(_URL.c.article_id.in_(bindparam("ids", expanding=True))))
 # Declared originals (kind 0), declared copies (kind 1) and the anchor counts of ranked
 # candidates (kind 2), in one statement.
 _DECLARED_AND_SIZES = union_all(
-    select(literal_column("0"), _URL.c.article_id, literal_column("0")).where(_URL.c.url_key == bindparam("canonical")),
-    select(literal_column("1"), _FINGERPRINT.c.article_id, literal_column("0")).where(_FINGERPRINT.c.canonical_key.in_(
+    select(literal_column("0"), _URL.c.article_id, literal_column("0"))
+    .where(_URL.c.url_key == bindparam("canonical")),
+    select(literal_column("1"), _FINGERPRINT.c.article_id, literal_column("0"))
+    .where(_FINGERPRINT.c.canonical_key.in_(
         select(_URL.c.url_key).where(_URL.c.article_id == bindparam("me")))),
     select(literal_column("2"), _FINGERPRINT.c.article_id, func.length(_FINGERPRINT.c.anchors))
     .where(_FINGERPRINT.c.article_id.in_(bindparam("ranked", expanding=True))),
 )
-_OUTLET_NAMES = select(_OUTLET.c.name, _OUTLET.c.slug, _OUTLET.c.home_url).where(_OUTLET.c.id == bindparam("id"))
+_OUTLET_NAMES = (select(_OUTLET.c.name, _OUTLET.c.slug, _OUTLET.c.home_url)
+                 .where(_OUTLET.c.id == bindparam("id")))
 
 
 @dataclass(slots=True)
@@ -129,8 +135,8 @@ class _Check:
         ranked = sorted(weights, key=lambda a: (-weights[a], a))[: 3 * MAX_CANDIDATES]
         declared: tuple[list[int], list[int]] = ([], [])
         sizes = {}
-        rows = self.session.connection().execute(
-            _DECLARED_AND_SIZES, {"canonical": canonical_key(self.article) or None, "me": me, "ranked": ranked})
+        params = {"canonical": canonical_key(self.article) or None, "me": me, "ranked": ranked}
+        rows = self.session.connection().execute(_DECLARED_AND_SIZES, params)
         for kind, a, n in rows:
             if kind == 2:
                 sizes[a] = int(n) // 8
@@ -207,13 +213,14 @@ def _boilerplate(fp: Fingerprint, pair: tuple[int, int], line_postings: dict[int
     excluded = {story.get(pair[0], pair[0]), story.get(pair[1], pair[1])}
     lines = set()
     for h in fp.line_hashes:
-        holders = line_postings.get(h, [])
-        if len(holders) >= POSTING_CAP or len(line_stories.get(h, _NO_STORIES) - excluded) >= BOILERPLATE_STORIES:
+        if (len(line_postings.get(h, ())) >= POSTING_CAP
+                or len(line_stories.get(h, _NO_STORIES) - excluded) >= BOILERPLATE_STORIES):
             lines.add(h)
     return frozenset(lines)
 
 
-def _replace_matches(session: Session, article_id: int, verdicts: list[Verdict], *, had_matches: bool) -> None:
+def _replace_matches(session: Session, article_id: int, verdicts: list[Verdict], *,
+                     had_matches: bool) -> None:
     conn = session.connection()
     if had_matches:
         conn.execute(delete(_MATCH).where(or_(_MATCH.c.low_id == article_id, _MATCH.c.high_id == article_id)))
@@ -288,7 +295,8 @@ def _link(session: Session, article: ArticleLike, *, index: bool) -> LinkResult:
     for c in candidates:
         pair = (article.id, c.id)
         mine = check.side(article, fp, _boilerplate(fp, pair, line_postings, line_stories, story))
-        theirs = check.side(c, prints[c.id], _boilerplate(prints[c.id], pair, line_postings, line_stories, story))
+        theirs = check.side(c, prints[c.id],
+                            _boilerplate(prints[c.id], pair, line_postings, line_stories, story))
         verdict = verify(mine, theirs)
         if verdict is not None:
             verdicts.append(verdict)
@@ -315,8 +323,9 @@ def _link(session: Session, article: ArticleLike, *, index: bool) -> LinkResult:
         for earlier in check.load(due):
             _link(session, earlier, index=False)
             relinked.append(earlier.id)
-    return LinkResult(article_id=article.id, story_id=story_id,
-                      original_id=None if story_id == article.id else story_id, matched=matched, relinked=relinked)
+    original_id = None if story_id == article.id else story_id
+    return LinkResult(article_id=article.id, story_id=story_id, original_id=original_id, matched=matched,
+                      relinked=relinked)
 
 
 def link_article(session: Session, article: Article, *, changed: bool) -> LinkResult | None:

@@ -33,7 +33,8 @@ _MATCH = SyndicationMatch.__table__
 _LINK = SyndicationLink.__table__
 _FINGERPRINT = SyndicationFingerprint.__table__
 _MEMBERS = (
-    select(_ARTICLE.c.id, _ARTICLE.c.published_at, _FINGERPRINT.c.words, _ARTICLE.c.story_id, _ARTICLE.c.original_id)
+    select(_ARTICLE.c.id, _ARTICLE.c.published_at, _FINGERPRINT.c.words, _ARTICLE.c.story_id,
+           _ARTICLE.c.original_id)
     .outerjoin(_FINGERPRINT, _FINGERPRINT.c.article_id == _ARTICLE.c.id)
     .where(_ARTICLE.c.id.in_(bindparam("ids", expanding=True)))
 )
@@ -194,7 +195,8 @@ def write_story(session: Session, members: set[int], edges: list[Match], *,
                           "containment": match.low_in_high if low else match.high_in_low,
                           "resemblance": match.resemblance, "evidence": link_evidence(i, original, match)})
     for copy_of, ids in moved.items():
-        conn.execute(update(_ARTICLE).where(_ARTICLE.c.id.in_(ids)).values(story_id=original, original_id=copy_of))
+        conn.execute(update(_ARTICLE).where(_ARTICLE.c.id.in_(ids))
+                     .values(story_id=original, original_id=copy_of))
         for i in ids:
             loaded = session.identity_map.get(identity_key(Article, i))
             if loaded is not None:
