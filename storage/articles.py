@@ -11,11 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Literal
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, delete, exists, insert, select
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from storage.models import Article, ArticleUrl, Outlet, RejectedUrl
 from storage.records import ArticleRecord
+from storage.syndication.attribution import credited_sources
+from storage.syndication.fingerprint import fingerprint
 from storage.text import content_hash
 from storage.urls import normalize_url, url_host, url_key
 
@@ -24,6 +26,17 @@ _CONTENT_FIELDS = (
     "title", "authors", "published_at", "updated_at", "language", "text", "description",
     "tags", "section", "image_url", "word_count", "content_hash", "relevance_score",
     "relevance_terms", "is_relevant",
+)
+_ARTICLE = Article.__table__
+_URL = ArticleUrl.__table__
+_REJECTED = RejectedUrl.__table__
+# What saving needs to know first, in one statement: the outlet's id, the article one of
+# the URL keys already names (as :func:`find_article`), and whether a key was rejected.
+_LOOKUP = select(
+    select(Outlet.__table__.c.id).where(Outlet.__table__.c.slug == bindparam("slug")).scalar_subquery(),
+    select(_URL.c.article_id).where(_URL.c.url_key.in_(bindparam("keys", expanding=True)))
+    .limit(1).scalar_subquery(),
+    exists().where(_REJECTED.c.url_key.in_(bindparam("rejected", expanding=True))),
 )
 
 
@@ -74,25 +87,45 @@ def find_article(session: Session, keys: Iterable[str]) -> Article | None:
     return session.get(Article, article_id) if article_id is not None else None
 
 
+def prepare_record(record: ArticleRecord) -> None:
+    """The work of storing ``record`` that needs no database: its content hash, and its
+    syndication fingerprint and credits (cached per process, read back while linking).
+    Call it before the write transaction so a writer holds the lock for less time;
+    :func:`save_article` calls it too (a second call costs nothing)."""
+    record.content_hash = record.content_hash or content_hash(record.text)
+    if record.title is not None:
+        fingerprint(record.title, record.text).anchors()
+        credited_sources(record.title, record.text)
+
+
 def save_article(session: Session, record: ArticleRecord) -> SaveResult:
     """Insert or update the article of ``record``; the caller owns the transaction."""
+    prepare_record(record)
     url = normalize_url(record.url)
     canonical = normalize_url(record.canonical_url) if record.canonical_url else None
     keys = identity_keys(url, canonical)
-    record.content_hash = record.content_hash or content_hash(record.text)
-    outlet = ensure_outlet(session, record.outlet)
-    article = find_article(session, keys)
-    if article is None:
-        article = Article(
-            outlet_id=outlet.id, url=url, url_key=keys[0], canonical_url=canonical,
-            fetched_at=record.fetched_at, http_status=record.http_status,
-            external_id=record.external_id, source=record.source,
-            **{f: getattr(record, f) for f in _CONTENT_FIELDS},
-        )
+    conn = session.connection()
+    outlet_id, article_id, rejected = conn.execute(
+        _LOOKUP, {"slug": record.outlet, "keys": keys, "rejected": keys}).one()
+    if outlet_id is None:
+        outlet_id = ensure_outlet(session, record.outlet).id
+    if article_id is None:
+        values = {
+            "outlet_id": outlet_id, "url": url, "url_key": keys[0], "canonical_url": canonical,
+            "fetched_at": record.fetched_at, "http_status": record.http_status,
+            "external_id": record.external_id, "source": record.source, "story_id": None, "original_id": None,
+            "credited_source": None, **{f: getattr(record, f) for f in _CONTENT_FIELDS},
+        }
+        # A core insert, then the ORM object made persistent as if loaded: the unit of
+        # work cost more than the insert itself.
+        (article_id,) = conn.execute(insert(_ARTICLE), values).inserted_primary_key
+        article = Article(id=article_id, **values)
+        make_transient_to_detached(article)
         session.add(article)
-        session.flush()
         status: SaveStatus = "new"
+        known: set[str] = set()
     else:
+        article = session.get_one(Article, article_id)
         status = "unchanged" if article.content_hash == record.content_hash and article.title == record.title else "updated"
         for field_name in _CONTENT_FIELDS:
             value = getattr(record, field_name)
@@ -102,11 +135,11 @@ def save_article(session: Session, record: ArticleRecord) -> SaveResult:
         article.fetched_at = record.fetched_at or article.fetched_at
         article.http_status = record.http_status or article.http_status
         article.external_id = record.external_id or article.external_id
-    known = set(session.scalars(select(ArticleUrl.url_key).where(ArticleUrl.url_key.in_(keys))))
-    for key in keys:
-        if key not in known:
-            session.add(ArticleUrl(url_key=key, article_id=article.id))
-    session.execute(RejectedUrl.__table__.delete().where(RejectedUrl.url_key.in_(keys)))
+        known = set(conn.scalars(select(_URL.c.url_key).where(_URL.c.url_key.in_(keys))))
+    if unknown := [key for key in keys if key not in known]:
+        conn.execute(insert(_URL), [{"url_key": key, "article_id": article.id} for key in unknown])
+    if rejected:
+        conn.execute(delete(_REJECTED).where(_REJECTED.c.url_key.in_(keys)))
     session.flush()
     return SaveResult(article=article, status=status)
 

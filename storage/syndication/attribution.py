@@ -9,6 +9,7 @@ picture, so neither makes an article a copy.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from storage.text import normalize_text
@@ -54,6 +55,12 @@ def _clean(raw: str) -> str | None:
 
 def credited_sources(title: str, text: str) -> list[str]:
     """Names the article credits as its source, most explicit first, without repeats."""
+    return list(_credited_sources(title, text))
+
+
+@lru_cache(maxsize=1024)
+def _credited_sources(title: str, text: str) -> tuple[str, ...]:
+    """Cached per process: an article is read again as the candidate of later ones."""
     found: list[str | None] = []
     if m := _TITLE_CREDIT.search(title or ""):
         found.append(_clean(m.group("name")))
@@ -64,7 +71,7 @@ def credited_sources(title: str, text: str) -> list[str]:
         agency = AGENCIES.get(normalize_text(m.group("name")))
         if agency:
             found.append(agency)
-    return list(dict.fromkeys(name for name in found if name))
+    return tuple(dict.fromkeys(name for name in found if name))
 
 
 def _host_names(url: str | None) -> set[str]:
@@ -79,6 +86,7 @@ def _host_names(url: str | None) -> set[str]:
     return {host, core[-1]} if core else {host}
 
 
+@lru_cache(maxsize=1024)
 def outlet_aliases(name: str | None, slug: str | None, *urls: str | None) -> frozenset[str]:
     """Normalized names an outlet may be credited under: its name, slug and hosts."""
     raw = {name or "", (slug or "").replace("_", " "), (slug or "").replace("_", "")}
