@@ -33,7 +33,7 @@ from crawler.extraction import NotAnArticle, extract_article
 from crawler.items import FetchedPage
 from crawler.relevance import classify_record
 from crawler.workers import worker_pool
-from storage.articles import SaveResult, ensure_outlet, save_article
+from storage.articles import SaveResult, ensure_outlet, prepare_record, save_article
 from storage.locking import lock_writers
 from storage.records import ArticleRecord
 from storage.retry import run_in_transaction
@@ -144,6 +144,7 @@ class StoreOutcome:
 
 def _store(record: ArticleRecord, db_url: str) -> StoreOutcome:
     """Worker-side call: one transaction, retried on a lost race; errors come back as values."""
+    prepare_record(record)  # content hash, fingerprint, credits: CPU work before the write lock
     try:
         result = run_in_transaction(sessions_for_url(db_url), lambda session: store_record(session, record))
     except OperationalError as exc:
