@@ -73,9 +73,8 @@ def worker_pool(setting: int, role: str = "extract") -> Executor:
                 pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=role)
             else:
                 context = multiprocessing.get_context("forkserver")
-                # Import (and warm up) the heavy modules once in the fork server, not once per worker.
-                context.set_forkserver_preload(["crawler.forkserver_preload", "crawler.extraction",
-                                                "crawler.relevance", "crawler.cli"])
+                # Import (and warm up) what workers run once in the fork server, not once per worker.
+                context.set_forkserver_preload(["crawler.forkserver_preload", "crawler.pipelines"])
                 pool = ProcessPoolExecutor(max_workers=worker_count(setting), mp_context=context,
                                            initializer=_warm_up, initargs=(os.getpid(),))
             if not _pools:
