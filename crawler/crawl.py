@@ -36,6 +36,7 @@ class RunSummary:
     error: str | None
     started_at: datetime
     finished_at: datetime | None
+    finish_reason: str | None = None
 
 
 def crawl_settings(db_url: str, outlet_files: list[str], *, default_outlets: bool = True, refresh: bool = False,
@@ -80,6 +81,7 @@ def run_crawl(settings: Settings, outlets: list[OutletConfig], *, since: date | 
             summaries.append(RunSummary(outlet.slug, "failed", 0, 0, 0, 0, 0, 0, "the spider did not start", utcnow(), None))
             continue
         summaries.append(RunSummary(outlet.slug, run.status, run.discovered, run.fetched, run.stored, run.updated,
-                                    run.skipped, run.failed, run.error, run.started_at, run.finished_at))
+                                    run.skipped, run.failed, run.error, run.started_at, run.finished_at,
+                                    run.finish_reason))
     engine.dispose()
     return summaries

@@ -45,6 +45,8 @@ if TYPE_CHECKING:
     from typing_extensions import Self
 
 logger = logging.getLogger(__name__)
+# The close reason of a spider stopped because its articles could not be written.
+DATABASE_ERROR = "database_error"
 
 
 class Rejected(DropItem):
@@ -183,7 +185,7 @@ class StoragePipeline:
             # A full disk or a broken database file will fail every item: stop now, say why.
             logger.error("database write failed, stopping the crawl: %s", outcome.fatal)
             stats.set_value("newsmon/store/fatal", outcome.fatal)
-            deferred_from_coro(self.crawler.engine.close_spider_async(reason="database_error"))
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason=DATABASE_ERROR))
             raise DropItem(f"database error: {outcome.fatal}")
         stats.inc_value(f"newsmon/stored/{outcome.status}")
         return item

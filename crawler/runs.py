@@ -18,7 +18,7 @@ from scrapy import signals
 from crawler import signals as newsmon_signals
 from crawler.database import sessions_for
 from crawler.fetch.conditional import ConditionalRequestMiddleware
-from crawler.pipelines import Rejected
+from crawler.pipelines import DATABASE_ERROR, Rejected
 from storage.retry import run_in_transaction
 from storage.runs import PERMANENT_REASONS, finish_run, record_rejection, start_run
 
@@ -62,6 +62,8 @@ def run_status(stats: dict[str, Any], finish_reason: str) -> tuple[str, str | No
     sources_ok = stats.get("newsmon/source/ok", 0) + stats.get("newsmon/source/not_modified", 0)
     sources_failed = stats.get("newsmon/source/failed", 0)
     error = stats.get("newsmon/store/fatal") or stats.get("newsmon/source/last_error")
+    if finish_reason == DATABASE_ERROR:
+        return "failed", error
     if finish_reason not in ("finished", "closespider_itemcount"):
         return "interrupted", error or finish_reason
     if sources_ok == 0 and sources_failed > 0:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import socket
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -102,3 +103,26 @@ def test_default_database_is_the_same_from_any_directory(tmp_path: Path, isolate
     assert here.stdout.strip() == f"sqlite:///{isolated_data_dir / 'newsmon.db'}"
     override = run_newsmon("db", "path", env={"NEWSMON_DATABASE_URL": "sqlite:////elsewhere.db"})
     assert override.stdout.strip() == "sqlite:////elsewhere.db"
+
+
+def test_a_database_that_refuses_writes_stops_the_crawl_with_one_line_and_exit_1(db_url: str, tmp_path: Path) -> None:
+    """A write error will fail every article (a full disk, a broken file): the crawl stops
+    early, says why in one line, records the run as failed, and the file stays intact."""
+    assert run_newsmon("db", "upgrade", db_url=db_url).returncode == 0
+    db = Path(db_url.removeprefix("sqlite:///"))
+    with sqlite3.connect(db) as conn:
+        # Every article insert fails with an OperationalError, as a broken database would.
+        conn.execute("CREATE TRIGGER refuse BEFORE INSERT ON article BEGIN SELECT newsmon_no_such_function(); END")
+    with DemoSite(articles_per_outlet=80, hostile=False) as site:
+        outlets = site.write_outlets(tmp_path / "outlets.toml")
+        result = run_newsmon(*crawl_args("--outlet", "libyareview"), db_url=db_url, outlets=outlets)
+        pages = [p for p in site.expected if p.outlet == "libyareview" and p.kind in ("article", "irrelevant")]
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "libyareview: stopped, the database refused a write: no such function: newsmon_no_such_function"]
+    assert "Traceback" not in result.stderr + result.stdout
+    with sqlite3.connect(db) as conn:
+        status, reason, fetched = conn.execute("SELECT status, finish_reason, fetched FROM crawl_run").fetchone()
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert (status, reason) == ("failed", "database_error")
+    assert fetched < len(pages), "the crawl went on after the database refused writes"

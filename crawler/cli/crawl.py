@@ -17,6 +17,7 @@ from crawler.discovery.dates import parse_day
 from crawler.locking import LockHeld, OutletLocks
 from crawler.logs import configure_logging, process_tag
 from crawler.outlets import OutletConfig
+from crawler.pipelines import DATABASE_ERROR
 from storage.db import session_factory
 from storage.location import data_dir
 from storage.runs import close_abandoned_runs
@@ -54,7 +55,9 @@ def summary_table(summaries: list[RunSummary]) -> str:
 def report(summaries: list[RunSummary], *, show_table: bool, strict: bool) -> int:
     """Print the per-outlet outcome and return the exit status."""
     for s in summaries:
-        if s.status == "failed":
+        if s.finish_reason == DATABASE_ERROR:
+            click.echo(f"{s.outlet}: stopped, the database refused a write: {s.error}", err=True)
+        elif s.status == "failed":
             click.echo(f"{s.outlet}: unreachable: {s.error or 'no discovery source could be fetched'}", err=True)
         elif s.status == "interrupted":
             click.echo(f"{s.outlet}: interrupted ({s.error})", err=True)
@@ -62,6 +65,8 @@ def report(summaries: list[RunSummary], *, show_table: bool, strict: bool) -> in
             click.echo(f"{s.outlet}: {s.failed} URL(s) failed (see `newsmon runs --failed`)", err=True)
     if show_table:
         click.echo(summary_table(summaries))
+    if any(s.finish_reason == DATABASE_ERROR for s in summaries):
+        return exit_codes.PARTIAL
     if any(s.status == "interrupted" for s in summaries):
         return exit_codes.INTERRUPTED
     crawled = [s for s in summaries if s.status in ("ok", "partial")]
