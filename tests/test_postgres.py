@@ -54,7 +54,9 @@ def test_migrations_go_up_down_and_up_again(pg_url: str) -> None:
 
 def test_crawl_into_postgres_stores_what_sqlite_stores_and_every_command_works(
         pg_url: str, reference: Reference) -> None:
-    result = run_newsmon(*crawl_args(*PATIENT), db_url=pg_url, outlets=reference.outlets)
+    # Two writer processes (PostgreSQL takes concurrent writers) give what one gives on SQLite.
+    result = run_newsmon(*crawl_args(*PATIENT, "-s", "NEWSMON_STORE_WORKERS=2"), db_url=pg_url,
+                         outlets=reference.outlets)
     assert result.returncode == 0, result.stderr
     found = stored(pg_url)
     assert found == reference.stored
