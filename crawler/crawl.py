@@ -12,10 +12,10 @@ from datetime import date, datetime
 from threading import Thread
 from typing import Any
 
-from scrapy.crawler import CrawlerProcess
+from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 from scrapy.utils.project import get_project_settings
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 
 from crawler.outlets import OutletConfig
 from crawler.workers import warm_pool
@@ -71,17 +71,23 @@ def run_crawl(settings: Settings, outlets: list[OutletConfig], *, since: date | 
         crawlers.append(crawler)
         process.crawl(crawler, since=since, max_articles=max_articles)
     process.start()
-    run_ids = [c.stats.get_value("newsmon/run_id") for c in crawlers]
+    summaries = run_summaries(engine, [(o.slug, c) for o, c in zip(outlets, crawlers)])
+    engine.dispose()
+    return summaries
+
+
+def run_summaries(engine: Engine, crawled: list[tuple[str, Crawler]]) -> list[RunSummary]:
+    """The recorded run of each (outlet, finished crawler), in order."""
+    run_ids = [c.stats.get_value("newsmon/run_id") for _, c in crawled]
     with session_factory(engine)() as session:
         runs = {r.id: r for r in session.scalars(select(CrawlRun).where(CrawlRun.id.in_([i for i in run_ids if i])))}
     summaries = []
-    for outlet, run_id in zip(outlets, run_ids):
+    for (slug, _), run_id in zip(crawled, run_ids):
         run = runs.get(run_id) if run_id else None
         if run is None:
-            summaries.append(RunSummary(outlet.slug, "failed", 0, 0, 0, 0, 0, 0, "the spider did not start", utcnow(), None))
+            summaries.append(RunSummary(slug, "failed", 0, 0, 0, 0, 0, 0, "the spider did not start", utcnow(), None))
             continue
-        summaries.append(RunSummary(outlet.slug, run.status, run.discovered, run.fetched, run.stored, run.updated,
+        summaries.append(RunSummary(slug, run.status, run.discovered, run.fetched, run.stored, run.updated,
                                     run.skipped, run.failed, run.error, run.started_at, run.finished_at,
                                     run.finish_reason))
-    engine.dispose()
     return summaries

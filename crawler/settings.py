@@ -81,6 +81,8 @@ ITEM_PIPELINES = {
     "crawler.pipelines.RelevancePipeline": 200,
     "crawler.pipelines.StoragePipeline": 300,
 }
+# `scrapy crawl` holds the outlet lock and exits as `newsmon crawl` does.
+COMMANDS_MODULE = "crawler.commands"
 EXTENSIONS = {
     "scrapy.extensions.logstats.LogStats": None,
     "crawler.runs.CrawlRunRecorder": 100,

@@ -61,6 +61,13 @@ def site_outlets(site: DemoSite, tmp_path_factory: pytest.TempPathFactory) -> Pa
     return site.write_outlets(tmp_path_factory.mktemp("site") / "outlets.toml")
 
 
+def closed_port() -> int:
+    """A local port nothing listens on (connections are refused)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 def _reachable(host: str, port: int) -> bool:
     try:
         with socket.create_connection((host, port), timeout=2):

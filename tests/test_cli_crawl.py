@@ -4,20 +4,13 @@ outlet files, the offline demo."""
 from __future__ import annotations
 
 import json
-import socket
 import sqlite3
 from pathlib import Path
 
 import pytest
 
-from conftest import crawl_args, run_newsmon
+from conftest import closed_port, crawl_args, run_newsmon
 from crawler.demo import DemoSite
-
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def outlet(slug: str, home: str, feed: str) -> str:

@@ -16,7 +16,7 @@ import click
 from sqlalchemy import func, select
 
 from crawler.cli.app import AppContext, cli, pass_app
-from crawler.cli.crawl import report
+from crawler.outcome import report
 from crawler.crawl import crawl_settings, run_crawl
 from crawler.demo import DemoSite
 from crawler.logs import configure_logging

@@ -9,7 +9,8 @@ import click
 from redis.exceptions import RedisError
 
 from crawler.cli.app import AppContext, cli, pass_app
-from crawler.cli.crawl import parse_setting, report, since_option
+from crawler.cli.crawl import parse_setting, since_option
+from crawler.outcome import report
 from crawler.cli.frontier import redis_options
 from crawler.crawl import crawl_settings, run_crawl
 from crawler.distributed.seed import frontier_server

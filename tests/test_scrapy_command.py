@@ -1,0 +1,100 @@
+"""`scrapy crawl <outlet>` as a user runs it beside cron: it holds the outlet's lock like
+`newsmon crawl`, closes the runs a killed crawl left open, and exits with newsmon's statuses."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from conftest import FAST_CRAWL_SETTINGS, closed_port, crawl_args, run_newsmon
+from crawler import exit_codes
+from crawler.demo import DemoSite
+from crawler.locking import OutletLocks
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def scrapy_env(data: Path, outlets: Path) -> dict[str, str]:
+    """A user's environment: their own data directory (locks, default database) and outlet file."""
+    return {**os.environ, "NEWSMON_DATA_DIR": str(data), "NEWSMON_OUTLETS": str(outlets),
+            "NEWSMON_DATABASE_URL": f"sqlite:///{data / 'newsmon.db'}"}
+
+
+def scrapy_crawl(outlet: str, *args: str, settings: tuple[str, ...] = FAST_CRAWL_SETTINGS) -> list[str]:
+    argv = [sys.executable, "-m", "scrapy", "crawl", outlet, *args]
+    for setting in settings:
+        argv += ["-s", setting]
+    return argv
+
+
+def runs(data: Path) -> list[tuple[str, str, str | None]]:
+    with sqlite3.connect(data / "newsmon.db") as conn:
+        return conn.execute("SELECT outlet_slug, status, finish_reason FROM crawl_run ORDER BY id").fetchall()
+
+
+def wait_for(condition, timeout: float = 60.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.1)
+
+
+def test_scrapy_crawl_of_an_outlet_another_run_holds_does_nothing_and_exits_75(
+        tmp_path: Path, site: DemoSite, site_outlets: Path) -> None:
+    before = len(site.request_log())
+    with OutletLocks(["libyaobserver"], tmp_path / "locks"):
+        result = subprocess.run(scrapy_crawl("libyaobserver"), cwd=REPO, capture_output=True, text=True,
+                                env=scrapy_env(tmp_path, site_outlets), timeout=120)
+    assert result.returncode == exit_codes.LOCKED, result.stderr[-2000:]
+    assert f"another newsmon run (pid {os.getpid()}, started " in result.stderr
+    assert "is crawling libyaobserver; exiting" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not [r for r in site.request_log()[before:] if r.slug == "libyaobserver"]
+    assert not (tmp_path / "newsmon.db").exists() or runs(tmp_path) == []
+
+
+def _holder_pid(lock: Path) -> int | None:
+    try:
+        return json.loads(lock.read_text(encoding="utf-8"))["pid"]
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def test_scrapy_crawl_holds_the_lock_and_the_next_run_closes_the_run_a_kill_left_open(
+        tmp_path: Path, site_outlets: Path) -> None:
+    env = scrapy_env(tmp_path, site_outlets)
+    slow = (*FAST_CRAWL_SETTINGS, "DOWNLOAD_DELAY=30")  # still crawling when it is killed
+    proc = subprocess.Popen(scrapy_crawl("libyaobserver", settings=slow), cwd=REPO, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(lambda: _holder_pid(tmp_path / "locks" / "libyaobserver.lock") == proc.pid)
+        wait_for(lambda: (tmp_path / "newsmon.db").exists() and runs(tmp_path) == [("libyaobserver", "running", None)])
+        refused = run_newsmon(*crawl_args("--outlet", "libyaobserver"), env=env)
+        assert refused.returncode == exit_codes.LOCKED, refused.stderr
+        assert f"another newsmon run (pid {proc.pid}, started " in refused.stderr
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+    result = subprocess.run(scrapy_crawl("libyaobserver", "-a", "max_articles=2"), cwd=REPO, capture_output=True,
+                            text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert runs(tmp_path) == [("libyaobserver", "interrupted", "abandoned"), ("libyaobserver", "ok", "finished")]
+
+
+def test_scrapy_crawl_of_an_unreachable_outlet_says_so_in_one_line_and_exits_3(tmp_path: Path) -> None:
+    home = f"http://127.0.0.1:{closed_port()}/"
+    outlets = tmp_path / "outlets.toml"
+    outlets.write_text(f'[outlets.refused]\nname = "Refused"\nhome = "{home}"\nfeeds = ["{home}rss"]\n'
+                       f"article_pattern = '^{home}news/'\n", encoding="utf-8")
+    result = subprocess.run(scrapy_crawl("refused", "-s", "LOG_LEVEL=CRITICAL"), cwd=REPO, capture_output=True,
+                            text=True, env=scrapy_env(tmp_path, outlets), timeout=120)
+    assert result.returncode == exit_codes.NOTHING_CRAWLED, result.stderr[-2000:]
+    assert result.stderr.strip().startswith("refused: unreachable: connection_refused"), result.stderr[-2000:]
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    assert runs(tmp_path) == [("refused", "failed", "finished")]
