@@ -74,7 +74,7 @@ def worker_pool(setting: int, role: str = "extract") -> Executor:
             else:
                 context = multiprocessing.get_context("forkserver")
                 # Import (and warm up) what workers run once in the fork server, not once per worker.
-                context.set_forkserver_preload(["crawler.forkserver_preload", "crawler.pipelines"])
+                context.set_forkserver_preload(["crawler.forkserver_preload"])
                 pool = ProcessPoolExecutor(max_workers=worker_count(setting), mp_context=context,
                                            initializer=_warm_up, initargs=(os.getpid(),))
             if not _pools:

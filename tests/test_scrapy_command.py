@@ -34,7 +34,7 @@ def scrapy_crawl(outlet: str, *args: str, settings: tuple[str, ...] = FAST_CRAWL
 
 
 def runs(data: Path) -> list[tuple[str, str, str | None]]:
-    with sqlite3.connect(data / "newsmon.db") as conn:
+    with sqlite3.connect(f"file:{data / 'newsmon.db'}?mode=ro", uri=True) as conn:  # never creates it
         return conn.execute("SELECT outlet_slug, status, finish_reason FROM crawl_run ORDER BY id").fetchall()
 
 
@@ -59,6 +59,14 @@ def test_scrapy_crawl_of_an_outlet_another_run_holds_does_nothing_and_exits_75(
     assert not (tmp_path / "newsmon.db").exists() or runs(tmp_path) == []
 
 
+def _open_runs(data: Path) -> list[tuple[str, str, str | None]]:
+    """:func:`runs`, or none while the crawl is still creating the database."""
+    try:
+        return runs(data)
+    except sqlite3.OperationalError:
+        return []
+
+
 def _holder_pid(lock: Path) -> int | None:
     try:
         return json.loads(lock.read_text(encoding="utf-8"))["pid"]
@@ -74,7 +82,7 @@ def test_scrapy_crawl_holds_the_lock_and_the_next_run_closes_the_run_a_kill_left
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_for(lambda: _holder_pid(tmp_path / "locks" / "libyaobserver.lock") == proc.pid)
-        wait_for(lambda: (tmp_path / "newsmon.db").exists() and runs(tmp_path) == [("libyaobserver", "running", None)])
+        wait_for(lambda: _open_runs(tmp_path) == [("libyaobserver", "running", None)])
         refused = run_newsmon(*crawl_args("--outlet", "libyaobserver"), env=env)
         assert refused.returncode == exit_codes.LOCKED, refused.stderr
         assert f"another newsmon run (pid {proc.pid}, started " in refused.stderr

@@ -3,6 +3,7 @@ their own, sized by their settings, and gone when the crawl process is killed.""
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import subprocess
@@ -69,3 +70,8 @@ def test_workers_exit_when_the_crawl_process_is_killed(tmp_path: Path) -> None:
     while any(_alive(p) for p in pids) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not [p for p in pids if _alive(p)], "workers outlived their crawl process"
+
+
+def test_workers_are_forked_with_the_fork_servers_objects_frozen_out_of_gc(pools: None) -> None:
+    frozen = worker_pool(1).submit(gc.get_freeze_count).result(timeout=60)
+    assert frozen > 10_000, "collections in workers skip the long-lived objects the fork server loaded"
