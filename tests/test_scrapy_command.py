@@ -106,3 +106,11 @@ def test_scrapy_crawl_of_an_unreachable_outlet_says_so_in_one_line_and_exits_3(t
     assert result.stderr.strip().startswith("refused: unreachable: connection_refused"), result.stderr[-2000:]
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
     assert runs(tmp_path) == [("refused", "failed", "finished")]
+
+
+def test_scrapy_crawl_of_an_unknown_outlet_is_a_usage_error_naming_the_known_ones(tmp_path: Path, site_outlets: Path) -> None:
+    result = subprocess.run(scrapy_crawl("nosuch"), cwd=REPO, capture_output=True, text=True,
+                            env=scrapy_env(tmp_path, site_outlets), timeout=120)
+    assert result.returncode == 2
+    assert "error: unknown outlet 'nosuch'; known outlets: " in result.stderr and "libyaobserver" in result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "locks").exists()

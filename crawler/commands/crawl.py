@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import click
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
+from scrapy.exceptions import UsageError
 
 from crawler import exit_codes
 from crawler.crawl import run_summaries
@@ -36,7 +37,11 @@ class Command(ScrapyCrawlCommand):
         if len(args) != 1:
             super().run(args, opts)  # raises Scrapy's usage error
         assert self.crawler_process is not None and self.settings is not None
-        crawler = self._create_crawler(args[0])  # an unknown name fails here, before any lock
+        try:
+            crawler = self._create_crawler(args[0])  # an unknown name fails here, before any lock
+        except KeyError:
+            known = ", ".join(self.crawler_process.spider_loader.list())
+            raise UsageError(f"unknown outlet {args[0]!r}; known outlets: {known}", print_help=False) from None
         outlet = crawler.spidercls.name
         try:
             with OutletLocks([outlet]):
