@@ -15,7 +15,8 @@ from typing import Any
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 from scrapy.utils.project import get_project_settings
-from sqlalchemy import Engine, select
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.outlets import OutletConfig
 from crawler.workers import warm_pool
@@ -71,15 +72,15 @@ def run_crawl(settings: Settings, outlets: list[OutletConfig], *, since: date | 
         crawlers.append(crawler)
         process.crawl(crawler, since=since, max_articles=max_articles)
     process.start()
-    summaries = run_summaries(engine, [(o.slug, c) for o, c in zip(outlets, crawlers)])
+    summaries = run_summaries(session_factory(engine), [(o.slug, c) for o, c in zip(outlets, crawlers)])
     engine.dispose()
     return summaries
 
 
-def run_summaries(engine: Engine, crawled: list[tuple[str, Crawler]]) -> list[RunSummary]:
+def run_summaries(sessions: sessionmaker[Session], crawled: list[tuple[str, Crawler]]) -> list[RunSummary]:
     """The recorded run of each (outlet, finished crawler), in order."""
     run_ids = [c.stats.get_value("newsmon/run_id") for _, c in crawled]
-    with session_factory(engine)() as session:
+    with sessions() as session:
         runs = {r.id: r for r in session.scalars(select(CrawlRun).where(CrawlRun.id.in_([i for i in run_ids if i])))}
     summaries = []
     for (slug, _), run_id in zip(crawled, run_ids):

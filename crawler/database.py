@@ -28,11 +28,6 @@ def crawl_database_url(settings: BaseSettings) -> str:
     return database_url(settings.get("NEWSMON_DATABASE_URL"))
 
 
-def engine_for(settings: BaseSettings) -> Engine:
-    """The crawl's database engine, schema upgraded on first use."""
-    return _engine(crawl_database_url(settings))
-
-
 def sessions_for(settings: BaseSettings) -> sessionmaker[Session]:
     """A session factory on the crawl's database, schema upgraded on first use."""
     return sessions_for_url(crawl_database_url(settings))

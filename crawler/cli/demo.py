@@ -16,10 +16,10 @@ import click
 from sqlalchemy import func, select
 
 from crawler.cli.app import AppContext, cli, pass_app
-from crawler.outcome import report
 from crawler.crawl import crawl_settings, run_crawl
 from crawler.demo import DemoSite
 from crawler.logs import configure_logging
+from crawler.outcome import report
 from crawler.outlets import load_outlets
 from storage.db import open_database, session_factory
 from storage.models import Article, Outlet, RejectedUrl

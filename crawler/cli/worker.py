@@ -10,12 +10,12 @@ from redis.exceptions import RedisError
 
 from crawler.cli.app import AppContext, cli, pass_app
 from crawler.cli.crawl import parse_setting, since_option
-from crawler.outcome import report
 from crawler.cli.frontier import redis_options
 from crawler.crawl import crawl_settings, run_crawl
 from crawler.distributed.seed import frontier_server
 from crawler.distributed.settings import frontier_settings
 from crawler.logs import configure_logging, process_tag
+from crawler.outcome import report
 from storage.location import data_dir
 
 

@@ -18,7 +18,7 @@ from scrapy.exceptions import UsageError
 
 from crawler import exit_codes
 from crawler.crawl import run_summaries
-from crawler.database import engine_for, sessions_for
+from crawler.database import sessions_for
 from crawler.locking import LockHeld, OutletLocks
 from crawler.outcome import report
 from storage.runs import close_abandoned_runs
@@ -45,7 +45,8 @@ class Command(ScrapyCrawlCommand):
         outlet = crawler.spidercls.name
         try:
             with OutletLocks([outlet]):
-                with sessions_for(self.settings).begin() as session:
+                sessions = sessions_for(self.settings)
+                with sessions.begin() as session:
                     close_abandoned_runs(session, [outlet])
                 self.crawler_process.crawl(crawler, **opts.spargs)
                 self.crawler_process.start()
@@ -56,5 +57,4 @@ class Command(ScrapyCrawlCommand):
         if self.crawler_process.bootstrap_failed:
             self.exitcode = 1
             return
-        summaries = run_summaries(engine_for(self.settings), [(outlet, crawler)])
-        self.exitcode = report(summaries, show_table=False, strict=False)
+        self.exitcode = report(run_summaries(sessions, [(outlet, crawler)]), show_table=False, strict=False)
