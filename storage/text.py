@@ -66,14 +66,14 @@ def folded_words(folded_text: str) -> list[str]:
     return _WORD.findall(folded_text)
 
 
-def normalize_text(text: str) -> str:
-    """Case-, punctuation- and script-variant-insensitive form of ``text``, words separated by one space."""
-    return " ".join(_WORD.findall(folded(text)))
-
-
 def words(text: str) -> list[str]:
     """Word tokens of the normalized text."""
-    return _WORD.findall(folded(text))
+    return folded_words(folded(text))
+
+
+def normalize_text(text: str) -> str:
+    """Case-, punctuation- and script-variant-insensitive form of ``text``, words separated by one space."""
+    return " ".join(words(text))
 
 
 def content_hash(text: str) -> str:
