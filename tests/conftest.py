@@ -68,6 +68,12 @@ def closed_port() -> int:
         return sock.getsockname()[1]
 
 
+def outlet_toml(slug: str, home: str, feed: str) -> str:
+    """An outlet-file entry with one feed and articles under ``<home>news/``."""
+    return (f'[outlets.{slug}]\nname = "{slug}"\nhome = "{home}"\nfeeds = ["{feed}"]\n'
+            f"article_pattern = '^{home}news/'\n")
+
+
 def _reachable(host: str, port: int) -> bool:
     try:
         with socket.create_connection((host, port), timeout=2):

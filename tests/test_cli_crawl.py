@@ -9,21 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from conftest import closed_port, crawl_args, run_newsmon
+from conftest import closed_port, crawl_args, outlet_toml, run_newsmon
 from crawler.demo import DemoSite
-
-
-def outlet(slug: str, home: str, feed: str) -> str:
-    return (f'[outlets.{slug}]\nname = "{slug}"\nhome = "{home}"\nfeeds = ["{feed}"]\n'
-            f"article_pattern = '^{home}news/'\n")
 
 
 @pytest.fixture
 def broken_outlets(tmp_path: Path, site: DemoSite) -> Path:
     port = closed_port()
-    text = (outlet("nodns", "http://newsmon-no-such-host.invalid/", "http://newsmon-no-such-host.invalid/rss")
-            + outlet("refused", f"http://127.0.0.1:{port}/", f"http://127.0.0.1:{port}/rss")
-            + outlet("servererror", site.base_urls["hostile"] + "/", site.url("hostile", "/news/broken-backend")))
+    text = (outlet_toml("nodns", "http://newsmon-no-such-host.invalid/", "http://newsmon-no-such-host.invalid/rss")
+            + outlet_toml("refused", f"http://127.0.0.1:{port}/", f"http://127.0.0.1:{port}/rss")
+            + outlet_toml("servererror", site.base_urls["hostile"] + "/", site.url("hostile", "/news/broken-backend")))
     path = tmp_path / "broken.toml"
     path.write_text(text, encoding="utf-8")
     return path

@@ -3,19 +3,18 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-from conftest import FAST_CRAWL_SETTINGS, closed_port, crawl_args, run_newsmon
+from conftest import closed_port, crawl_args, outlet_toml, run_newsmon
 from crawler import exit_codes
 from crawler.demo import DemoSite
-from crawler.locking import OutletLocks
+from crawler.locking import LockHolder, OutletLocks
+from newsmon_processes import wait_for
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -26,23 +25,14 @@ def scrapy_env(data: Path, outlets: Path) -> dict[str, str]:
             "NEWSMON_DATABASE_URL": f"sqlite:///{data / 'newsmon.db'}"}
 
 
-def scrapy_crawl(outlet: str, *args: str, settings: tuple[str, ...] = FAST_CRAWL_SETTINGS) -> list[str]:
-    argv = [sys.executable, "-m", "scrapy", "crawl", outlet, *args]
-    for setting in settings:
-        argv += ["-s", setting]
-    return argv
+def scrapy_crawl(outlet: str, *args: str) -> list[str]:
+    """``scrapy crawl`` with the fast local-site settings (a later ``-s`` overrides one)."""
+    return [sys.executable, "-m", "scrapy", *crawl_args(outlet, *args)]
 
 
 def runs(data: Path) -> list[tuple[str, str, str | None]]:
     with sqlite3.connect(f"file:{data / 'newsmon.db'}?mode=ro", uri=True) as conn:  # never creates it
         return conn.execute("SELECT outlet_slug, status, finish_reason FROM crawl_run ORDER BY id").fetchall()
-
-
-def wait_for(condition, timeout: float = 60.0) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.1)
 
 
 def test_scrapy_crawl_of_an_outlet_another_run_holds_does_nothing_and_exits_75(
@@ -68,21 +58,19 @@ def _open_runs(data: Path) -> list[tuple[str, str, str | None]]:
 
 
 def _holder_pid(lock: Path) -> int | None:
-    try:
-        return json.loads(lock.read_text(encoding="utf-8"))["pid"]
-    except (OSError, ValueError, KeyError):
-        return None
+    holder = LockHolder.parse(lock.read_text(encoding="utf-8")) if lock.exists() else None
+    return holder.pid if holder else None
 
 
 def test_scrapy_crawl_holds_the_lock_and_the_next_run_closes_the_run_a_kill_left_open(
         tmp_path: Path, site_outlets: Path) -> None:
     env = scrapy_env(tmp_path, site_outlets)
-    slow = (*FAST_CRAWL_SETTINGS, "DOWNLOAD_DELAY=30")  # still crawling when it is killed
-    proc = subprocess.Popen(scrapy_crawl("libyaobserver", settings=slow), cwd=REPO, env=env,
+    slow = ("-s", "DOWNLOAD_DELAY=30")  # still crawling when it is killed
+    proc = subprocess.Popen(scrapy_crawl("libyaobserver", *slow), cwd=REPO, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        wait_for(lambda: _holder_pid(tmp_path / "locks" / "libyaobserver.lock") == proc.pid)
-        wait_for(lambda: _open_runs(tmp_path) == [("libyaobserver", "running", None)])
+        wait_for(lambda: _holder_pid(tmp_path / "locks" / "libyaobserver.lock") == proc.pid, "the lock")
+        wait_for(lambda: _open_runs(tmp_path) == [("libyaobserver", "running", None)], "the run row")
         refused = run_newsmon(*crawl_args("--outlet", "libyaobserver"), env=env)
         assert refused.returncode == exit_codes.LOCKED, refused.stderr
         assert f"another newsmon run (pid {proc.pid}, started " in refused.stderr
@@ -98,8 +86,7 @@ def test_scrapy_crawl_holds_the_lock_and_the_next_run_closes_the_run_a_kill_left
 def test_scrapy_crawl_of_an_unreachable_outlet_says_so_in_one_line_and_exits_3(tmp_path: Path) -> None:
     home = f"http://127.0.0.1:{closed_port()}/"
     outlets = tmp_path / "outlets.toml"
-    outlets.write_text(f'[outlets.refused]\nname = "Refused"\nhome = "{home}"\nfeeds = ["{home}rss"]\n'
-                       f"article_pattern = '^{home}news/'\n", encoding="utf-8")
+    outlets.write_text(outlet_toml("refused", home, f"{home}rss"), encoding="utf-8")
     result = subprocess.run(scrapy_crawl("refused", "-s", "LOG_LEVEL=CRITICAL"), cwd=REPO, capture_output=True,
                             text=True, env=scrapy_env(tmp_path, outlets), timeout=120)
     assert result.returncode == exit_codes.NOTHING_CRAWLED, result.stderr[-2000:]
